@@ -1,0 +1,32 @@
+/** `npm run build`: bundles every function into dist/<name>/index.mjs with the shared options. */
+import { build } from 'esbuild';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleOptions, entryOf, functionNames, projectRoot } from '../lib/bundling.js';
+
+export const distDir = path.join(projectRoot, 'dist');
+export const bundlePath = (name: string) => path.join(distDir, name, 'index.mjs');
+
+export async function buildBundles(): Promise<void> {
+  await Promise.all(
+    functionNames.map(async (name) => {
+      const result = await build({
+        ...bundleOptions,
+        mainFields: [...bundleOptions.mainFields],
+        banner: { js: bundleOptions.banner },
+        entryPoints: [entryOf(name)],
+        outfile: bundlePath(name),
+        bundle: true,
+        metafile: true,
+        logLevel: 'warning',
+      });
+      await writeFile(path.join(distDir, name, 'meta.json'), JSON.stringify(result.metafile));
+    }),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const started = Date.now();
+  await buildBundles();
+  console.log(`built ${functionNames.length} bundles into dist/ in ${Date.now() - started} ms`);
+}

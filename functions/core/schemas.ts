@@ -1,0 +1,113 @@
+/**
+ * The zod schemas: the single source of the input and output types, of the
+ * validation, and of the OpenAPI document. zod/mini keeps the bundles small.
+ */
+import * as z from 'zod/mini';
+
+/** The vendor's member-id rule (upstream.md, "Ids"). */
+export const PLAYER_ID_PATTERN = /^[A-Za-z0-9_-]{4,128}$/;
+export const MESSAGE_MAX_LENGTH = 256;
+export const BULK_MAX_PAIRS = 100;
+export const LIST_MAX_LIMIT = 100;
+export const LIST_DEFAULT_LIMIT = 20;
+
+const requiredString = (field: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`) });
+
+export const playerId = (field: string) =>
+  requiredString(field).check(
+    z.minLength(1, `${field} must not be empty`),
+    z.regex(PLAYER_ID_PATTERN, `${field} must be 4 to 128 characters of A-Z, a-z, 0-9, '_' or '-'`),
+  );
+
+export const friendshipStatus = z.enum(['requested', 'pending', 'accepted', 'rejected']);
+export type FriendshipStatus = z.infer<typeof friendshipStatus>;
+
+const message = z.string({ error: 'message must be a string' }).check(
+  z.maxLength(MESSAGE_MAX_LENGTH, `message must be at most ${MESSAGE_MAX_LENGTH} characters`),
+);
+
+/** accept, reject and end: the acting player (optional over HTTP, taken from the session) and the other player. */
+export const friendPairInput = z.strictObject({
+  userId: z.optional(playerId('userId')),
+  friendId: playerId('friendId'),
+});
+export type FriendPairInput = z.infer<typeof friendPairInput>;
+
+export const friendRequestInput = z.strictObject({
+  userId: z.optional(playerId('userId')),
+  friendId: playerId('friendId'),
+  message: z.optional(message),
+});
+export type FriendRequestInput = z.infer<typeof friendRequestInput>;
+
+const pagingNumber = (field: string, min: number, max: number) =>
+  z.number({ error: `${field} must be a whole number` }).check(
+    z.int(`${field} must be a whole number`),
+    z.gte(min, `${field} must be at least ${min}`),
+    z.lte(max, `${field} must be at most ${max}`),
+  );
+
+export const listFriendshipsInput = z.strictObject({
+  userId: z.optional(playerId('userId')),
+  status: z.optional(
+    z.enum(friendshipStatus.options, { error: `status must be one of ${friendshipStatus.options.join(', ')}` }),
+  ),
+  offset: z.optional(pagingNumber('offset', 0, 1_000_000)),
+  limit: z.optional(pagingNumber('limit', 1, LIST_MAX_LIMIT)),
+});
+export type ListFriendshipsInput = z.infer<typeof listFriendshipsInput>;
+
+export const friendshipPair = z.strictObject({ userId: playerId('userId'), friendId: playerId('friendId') });
+export type FriendshipPair = z.infer<typeof friendshipPair>;
+
+const pairKey = (pair: FriendshipPair) => `${pair.userId}\u0000${pair.friendId}`;
+
+export const bulkAddInput = z.array(friendshipPair, { error: 'the body must be a JSON array of {userId, friendId}' }).check(
+  z.minLength(1, 'at least one pair is required'),
+  z.maxLength(BULK_MAX_PAIRS, `at most ${BULK_MAX_PAIRS} pairs are allowed`),
+  z.refine((pairs) => new Set(pairs.map(pairKey)).size === pairs.length, {
+    error: 'the list contains the same pair twice',
+    params: { code: 'DUPLICATE_PAIRS' },
+  }),
+  z.refine((pairs) => pairs.every((pair) => pair.userId !== pair.friendId), {
+    error: 'a player cannot befriend themselves',
+    params: { code: 'SELF_FRIENDSHIP' },
+  }),
+);
+export type BulkAddInput = z.infer<typeof bulkAddInput>;
+
+// Success shapes: what every caller gets back, whichever vendor generation answered.
+export const player = z.object({
+  id: z.string(),
+  nickname: z.optional(z.nullable(z.string())),
+  profile: z.optional(z.nullable(z.string())),
+});
+
+export const friendship = z.object({
+  id: z.string(),
+  status: z.string(),
+  user_id: z.string(),
+  friend_id: z.string(),
+  user: player,
+  friend: player,
+  message: z.optional(z.nullable(z.string())),
+  created_at: z.optional(z.nullable(z.string())),
+  updated_at: z.optional(z.nullable(z.string())),
+  requested_at: z.optional(z.nullable(z.string())),
+});
+export type Friendship = z.infer<typeof friendship>;
+
+export const friendshipResult = z.object({ friendship });
+export type FriendshipResult = z.infer<typeof friendshipResult>;
+export const friendshipList = z.array(friendship);
+export type FriendshipList = z.infer<typeof friendshipList>;
+export const bulkAddResult = z.object({ added: z.array(friendshipPair) });
+export type BulkAddResult = z.infer<typeof bulkAddResult>;
+
+export const errorEnvelope = z.object({
+  status: z.literal(-1),
+  code: z.string(),
+  message: z.string(),
+  requestId: z.string(),
+});

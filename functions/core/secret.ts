@@ -1,0 +1,115 @@
+/**
+ * The upstream credentials `{apiKey, projectId}` from Secrets Manager, cached per
+ * container. Concurrent cold requests share one fetch; a warm request makes no
+ * call; a rejected key is re-read once; a stale key keeps serving while Secrets
+ * Manager is down.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Deadline } from './deadline.js';
+import { FriendshipFault } from './errors.js';
+import { logger } from './logger.js';
+
+export interface UpstreamCredentials {
+  readonly apiKey: string;
+  readonly projectId: string;
+}
+
+export type SecretReader = (timeoutMs: number) => Promise<string>;
+
+interface Cached {
+  credentials: UpstreamCredentials;
+  fetchedAt: number;
+}
+
+export class SecretCache {
+  private cached: Cached | undefined;
+  private inflight: Promise<UpstreamCredentials> | undefined;
+
+  constructor(
+    private readonly read: SecretReader,
+    private readonly options: { ttlMs: number; timeoutMs: number; now?: () => number },
+  ) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  async get(deadline: Deadline): Promise<UpstreamCredentials> {
+    const cached = this.cached;
+    if (cached && this.now() - cached.fetchedAt < this.options.ttlMs) return cached.credentials;
+    return this.fetch(deadline);
+  }
+
+  /** After the upstream rejected `rejected`: read afresh, unless another request already did. */
+  async refresh(deadline: Deadline, rejected: UpstreamCredentials): Promise<UpstreamCredentials> {
+    const cached = this.cached;
+    if (cached && cached.credentials.apiKey !== rejected.apiKey) return cached.credentials;
+    return this.fetch(deadline, true);
+  }
+
+  private fetch(deadline: Deadline, mustBeFresh = false): Promise<UpstreamCredentials> {
+    this.inflight ??= this.load(deadline, mustBeFresh).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async load(deadline: Deadline, mustBeFresh: boolean): Promise<UpstreamCredentials> {
+    const timeoutMs = deadline.budget(this.options.timeoutMs);
+    let text: string;
+    try {
+      if (timeoutMs <= 0) throw new Error('no time left');
+      text = await this.read(timeoutMs);
+    } catch (error) {
+      const stale = this.cached;
+      // A warm container keeps its key through a Secrets Manager outage, unless that key was just rejected.
+      if (stale && !mustBeFresh) {
+        logger.warn('secret refresh failed; serving the cached key', { errorName: errorName(error) });
+        return stale.credentials;
+      }
+      logger.error('secret unavailable', { errorName: errorName(error) });
+      throw new FriendshipFault('SECRET_UNAVAILABLE', 'The upstream credentials could not be read. Try again shortly.', {
+        retryAfter: '1',
+      });
+    }
+    const credentials = parseSecret(text);
+    this.cached = { credentials, fetchedAt: this.now() };
+    return credentials;
+  }
+}
+
+const errorName = (error: unknown) => (error instanceof Error ? error.name : 'UnknownError');
+
+/** Names a missing field, never a value: JSON.parse's own message can quote the secret. */
+export function parseSecret(text: string): UpstreamCredentials {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new FriendshipFault('SECRET_MALFORMED', 'The upstream secret is not a JSON object {"apiKey", "projectId"}.');
+  }
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  for (const field of ['apiKey', 'projectId'] as const) {
+    const fieldValue = record[field];
+    if (typeof fieldValue !== 'string' || fieldValue.length === 0) {
+      throw new FriendshipFault('SECRET_MALFORMED', `The upstream secret has no usable "${field}" field.`);
+    }
+  }
+  return { apiKey: record.apiKey as string, projectId: record.projectId as string };
+}
+
+/** Reads one secret with the real SDK client, created once per container. */
+export function secretsManagerReader(secretId: string): SecretReader {
+  let client: SecretsManagerClient | undefined;
+  return async (timeoutMs) => {
+    client ??= new SecretsManagerClient({
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: Math.min(1_000, timeoutMs), requestTimeout: timeoutMs },
+    });
+    const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+    if (output.SecretString === undefined) throw new Error('the secret has no string value');
+    return output.SecretString;
+  };
+}
