@@ -38,8 +38,7 @@ function describe(issue: Issue): string {
     return `Unknown field${(issue.keys?.length ?? 0) > 1 ? 's' : ''}${where}: ${(issue.keys ?? []).join(', ')}.`;
   }
   const where = issue.path.length > 1 ? ` (at ${issue.path.join('.')})` : '';
-  const sentence = issue.message.charAt(0).toUpperCase() + issue.message.slice(1);
-  return `${sentence}${where}.`;
+  return `${issue.message}${where}.`;
 }
 
 export function parseInput<S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> {

@@ -1,0 +1,100 @@
+/**
+ * A loopback endpoint that speaks Secrets Manager's `GetSecretValue` (AWS JSON
+ * 1.1), so the real SDK client runs its real code path through
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER. Counts calls; can be made slow or down.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type SecretsFault = { kind: 'down' } | { kind: 'delay'; ms: number } | { kind: 'error'; status: number; type: string };
+
+export class SecretsManagerEndpoint {
+  private server: http.Server | undefined;
+  private readonly secrets = new Map<string, { value: string; version: number }>();
+  private readonly sockets = new Set<Socket>();
+  fault: SecretsFault | undefined;
+  /** GetSecretValue calls received, the failed ones included. */
+  calls = 0;
+
+  /** Stores a secret under its ARN (and its name, as the real service resolves both). */
+  put(arn: string, value: string): void {
+    const version = (this.secrets.get(arn)?.version ?? 0) + 1;
+    this.secrets.set(arn, { value, version });
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<void> {
+    const server = http.createServer((req, res) => void this.handle(req, res));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('Secrets Manager endpoint not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const target = req.headers['x-amz-target'];
+    if (req.url?.startsWith('/__secrets/')) return this.control(req, Buffer.concat(chunks).toString('utf8'), res);
+    if (target !== 'secretsmanager.GetSecretValue') return this.error(res, 400, 'InvalidRequestException', `unsupported target ${String(target)}`);
+    this.calls += 1;
+    const fault = this.fault;
+    if (fault?.kind === 'down') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'error') return this.error(res, fault.status, fault.type, 'injected failure');
+    let secretId: unknown;
+    try {
+      secretId = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId?: unknown }).SecretId;
+    } catch {
+      return this.error(res, 400, 'InvalidRequestException', 'the body is not JSON');
+    }
+    const secret = typeof secretId === 'string' ? this.secrets.get(secretId) : undefined;
+    if (typeof secretId !== 'string' || !secret) {
+      return this.error(res, 400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    }
+    const body = JSON.stringify({
+      ARN: secretId,
+      Name: secretId.split(':').at(-1),
+      SecretString: secret.value,
+      VersionId: `v${secret.version}`,
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: Math.floor(Date.now() / 1000),
+    });
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  /** For a process that cannot reach this object: set or clear a fault, read the count. */
+  private control(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
+    if (req.url === '/__secrets/fault' && req.method === 'POST') this.fault = text ? (JSON.parse(text) as SecretsFault) : undefined;
+    if (req.url === '/__secrets/fault' && req.method === 'DELETE') this.fault = undefined;
+    const body = JSON.stringify({ calls: this.calls, fault: this.fault ?? null });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  }
+
+  private error(res: http.ServerResponse, status: number, type: string, message: string): void {
+    const body = JSON.stringify({ __type: type, message });
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+}

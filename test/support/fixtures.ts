@@ -1,0 +1,104 @@
+/** Shared test parts: the upstream emulator, the Secrets Manager endpoint, bundles in containers, and events. */
+import path from 'node:path';
+import { NcloudEmulator } from '../../local/ncloud-emulator.js';
+import { SecretsManagerEndpoint } from '../../local/secrets-manager-endpoint.js';
+import { FunctionContainer } from '../../local/function-container.js';
+import { projectRoot } from '../../lib/bundling.js';
+import type { OperationName } from '../../functions/routes.js';
+import { routes } from '../../functions/routes.js';
+
+export const API_KEY = 'test-api-key-Zx81qP0w9kDm';
+export const PROJECT_ID = 'test-project-7f3a';
+export const SECRET_ARN = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:friendship-bff/upstream-AbCdEf';
+
+export const bundleFile = (name: string) => path.join(projectRoot, 'dist', name, 'index.mjs');
+
+export interface Upstreams {
+  emulator: NcloudEmulator;
+  secrets: SecretsManagerEndpoint;
+  stop(): Promise<void>;
+}
+
+export async function startUpstreams(): Promise<Upstreams> {
+  const emulator = new NcloudEmulator({ apiKey: API_KEY, projectId: PROJECT_ID });
+  const secrets = new SecretsManagerEndpoint();
+  await Promise.all([emulator.start(), secrets.start()]);
+  secrets.put(SECRET_ARN, JSON.stringify({ apiKey: API_KEY, projectId: PROJECT_ID }));
+  return {
+    emulator,
+    secrets,
+    stop: async () => {
+      await Promise.all([emulator.stop(), secrets.stop()]);
+    },
+  };
+}
+
+export function functionEnv(upstreams: Upstreams, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SECRET_ID: SECRET_ARN,
+    UPSTREAM_BASE_URL: upstreams.emulator.baseUrl,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: upstreams.secrets.url,
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'AKIALOCALTESTING00000',
+    AWS_SECRET_ACCESS_KEY: 'local-testing-secret-access-key',
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    ...extra,
+  };
+}
+
+export function startContainer(name: OperationName | 'gamepot-authorizer', env: Record<string, string>, timeoutMs = 16_000) {
+  return FunctionContainer.start({ bundle: bundleFile(name), functionName: name, env, timeoutMs });
+}
+
+let counter = 0;
+
+/** An API Gateway HTTP API (payload 2.0) event for an operation, as the deployed API sends it. */
+export function httpEvent(
+  name: OperationName,
+  options: {
+    playerId?: string;
+    claims?: Record<string, unknown>;
+    iam?: boolean;
+    body?: unknown;
+    rawBody?: string;
+    base64?: boolean;
+    contentType?: string | null;
+    query?: Record<string, string>;
+    method?: string;
+  } = {},
+): Record<string, unknown> {
+  const route = routes[name];
+  counter += 1;
+  const rawBody = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const claims = options.claims ?? (options.playerId ? { sub: options.playerId, iss: 'https://issuer.test/', aud: 'game' } : undefined);
+  const headers: Record<string, string> = {};
+  if (rawBody !== undefined && options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
+  return {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: route.path,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers,
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(rawBody !== undefined
+      ? { body: options.base64 ? Buffer.from(rawBody).toString('base64') : rawBody, isBase64Encoded: options.base64 ?? false }
+      : { isBase64Encoded: false }),
+    requestContext: {
+      requestId: `req-${counter}`,
+      http: { method: options.method ?? route.method, path: route.path, sourceIp: '127.0.0.1' },
+      ...(options.iam
+        ? { authorizer: { iam: { accessKey: 'AKIA', accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:role/game-server' } } }
+        : claims
+          ? { authorizer: { jwt: { claims, scopes: null } } }
+          : {}),
+    },
+  };
+}
+
+export interface HttpAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export const json = (answer: unknown) => JSON.parse((answer as HttpAnswer).body) as Record<string, unknown> & unknown[];
