@@ -59,13 +59,7 @@ export class UpstreamClient {
       }
       let reply: UpstreamReply;
       try {
-        reply = await exchange({
-          method: call.method,
-          url: this.url(call),
-          headers: this.headers(call, credentials, requestId),
-          body: call.body === undefined ? undefined : JSON.stringify(call.body),
-          timeoutMs,
-        });
+        reply = await exchange({ method: call.method, url: this.url(call), ...this.payload(call, credentials, requestId), timeoutMs });
       } catch (error) {
         if (!(error instanceof UpstreamTransportError)) throw error;
         if (!last && (error.safeToRetry || (idempotent && error.kind === 'network'))) {
@@ -92,14 +86,18 @@ export class UpstreamClient {
     return url;
   }
 
-  private headers(call: UpstreamCall, credentials: UpstreamCredentials, requestId: string): Record<string, string> {
+  /** The vendor's headers and the JSON body. The length is explicit: Node frames no DELETE body without it. */
+  private payload(call: UpstreamCall, credentials: UpstreamCredentials, requestId: string) {
     const headers: Record<string, string> = {
       'x-api-key': credentials.apiKey,
       'x-project-id': credentials.projectId,
       accept: 'application/json',
       'x-request-id': requestId,
     };
-    if (call.body !== undefined) headers['content-type'] = 'application/json';
-    return headers;
+    if (call.body === undefined) return { headers, body: undefined };
+    const body = JSON.stringify(call.body);
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(body));
+    return { headers, body };
   }
 }
