@@ -2,10 +2,7 @@
 import { build } from 'esbuild';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleOptions, entryOf, functionNames, projectRoot } from '../lib/bundling.js';
-
-export const distDir = path.join(projectRoot, 'dist');
-export const bundlePath = (name: string) => path.join(distDir, name, 'index.mjs');
+import { bundleFile, bundleOptions, distDir, entryOf, functionNames } from '../lib/bundling.js';
 
 export async function buildBundles(): Promise<void> {
   await Promise.all(
@@ -15,7 +12,7 @@ export async function buildBundles(): Promise<void> {
         mainFields: [...bundleOptions.mainFields],
         banner: { js: bundleOptions.banner },
         entryPoints: [entryOf(name)],
-        outfile: bundlePath(name),
+        outfile: bundleFile(name),
         bundle: true,
         metafile: true,
         logLevel: 'warning',

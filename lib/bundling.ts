@@ -27,3 +27,7 @@ export const bundleOptions = {
   mainFields: ['module', 'main'],
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
 } as const;
+
+/** Where `npm run build` writes each function: dist/<name>/index.mjs. */
+export const distDir = path.join(projectRoot, 'dist');
+export const bundleFile = (name: string) => path.join(distDir, name, 'index.mjs');

@@ -45,7 +45,7 @@ export class FunctionContainer {
         PATH: process.env.PATH,
         AWS_LAMBDA_FUNCTION_NAME: options.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: '--enable-source-maps --disable-warning=NodeVersionSupportWarning',
         ...options.env,
         FRIENDSHIP_BUNDLE: options.bundle,
       },

@@ -1,9 +1,8 @@
 /** Shared test parts: the upstream emulator, the Secrets Manager endpoint, bundles in containers, and events. */
-import path from 'node:path';
 import { NcloudEmulator } from '../../local/ncloud-emulator.js';
 import { SecretsManagerEndpoint } from '../../local/secrets-manager-endpoint.js';
 import { FunctionContainer } from '../../local/function-container.js';
-import { projectRoot } from '../../lib/bundling.js';
+import { bundleFile } from '../../lib/bundling.js';
 import type { OperationName } from '../../functions/routes.js';
 import { routes } from '../../functions/routes.js';
 
@@ -11,7 +10,6 @@ export const API_KEY = 'test-api-key-Zx81qP0w9kDm';
 export const PROJECT_ID = 'test-project-7f3a';
 export const SECRET_ARN = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:friendship-bff/upstream-AbCdEf';
 
-export const bundleFile = (name: string) => path.join(projectRoot, 'dist', name, 'index.mjs');
 
 export interface Upstreams {
   emulator: NcloudEmulator;

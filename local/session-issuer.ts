@@ -1,0 +1,62 @@
+/**
+ * The local issuer of player sessions: RS256 tokens with a `kid`, published as
+ * JWKS, verified the way API Gateway's JWT authorizer verifies them (signature,
+ * issuer, audience, expiry). Local only: the deployed stack trusts the game's
+ * own OIDC issuer instead.
+ */
+import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+
+export const LOCAL_AUDIENCE = 'friendship-bff-local';
+const SESSION_TTL_SECONDS = 3600;
+
+export interface IssueOptions {
+  ttlSeconds?: number;
+  audience?: string;
+  issuer?: string;
+  claims?: JWTPayload;
+}
+
+export class SessionIssuer {
+  private constructor(
+    readonly issuer: string,
+    private readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'],
+    readonly jwks: JSONWebKeySet,
+    private readonly kid: string,
+  ) {}
+
+  static async create(issuer: string): Promise<SessionIssuer> {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const kid = `local-${Date.now().toString(36)}`;
+    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+    return new SessionIssuer(issuer, privateKey, { keys: [jwk] }, kid);
+  }
+
+  async issue(playerId: string, options: IssueOptions = {}): Promise<{ token: string; expiresAt: string }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + (options.ttlSeconds ?? SESSION_TTL_SECONDS);
+    const token = await new SignJWT({ ...options.claims })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setSubject(playerId)
+      .setIssuer(options.issuer ?? this.issuer)
+      .setAudience(options.audience ?? LOCAL_AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .sign(this.privateKey);
+    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  /** The claims of a valid token, or a reason it is not; as the deployed JWT authorizer decides. */
+  async verify(token: string): Promise<{ ok: true; claims: JWTPayload } | { ok: false; reason: string }> {
+    try {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks), {
+        issuer: this.issuer,
+        audience: LOCAL_AUDIENCE,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp', 'sub'],
+      });
+      return { ok: true, claims: payload };
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : 'invalid token' };
+    }
+  }
+}
