@@ -1,38 +1,70 @@
-/** `npm start`: the whole product on loopback, with no AWS account and no Ncloud key. */
-import { PortInUseError, startLocalStack, type LocalStack } from '../local/stack.js';
+/**
+ * `npm start`: the whole product on loopback, with no AWS account and no Ncloud key.
+ * `npm start -- --auth gamepot` (or AUTH_MODE=gamepot) checks GamePot sessions instead of JWTs.
+ */
+import { parseArgs } from 'node:util';
+import { PortInUseError, startLocalStack, type AuthMode, type LocalStack } from '../local/stack.js';
+
+const TOKEN = `sed -E 's/.*"token":"([^"]+)".*/\\1/'`;
+
+function walkthrough(stack: LocalStack): string {
+  const u = stack.url;
+  const json = `-H 'content-type: application/json'`;
+  const session = (player: string) =>
+    stack.auth === 'gamepot'
+      ? `curl -s -X POST ${u}/local/gamepot/login ${json} -d '{"memberId":"${player}"}' | ${TOKEN}`
+      : `curl -s -X POST ${u}/local/session ${json} -d '{"playerId":"${player}"}' | ${TOKEN}`;
+  const as = (variable: string, player: string) =>
+    stack.auth === 'gamepot' ? `-H "authorization: Bearer $${variable}" -H 'x-gamepot-member-id: ${player}'` : `-H "authorization: Bearer $${variable}"`;
+  const alice = as('ALICE', 'alice_01');
+  const bob = as('BOB', 'bob_0002');
+  return [
+    `  ALICE=$(${session('alice_01')})`,
+    `  BOB=$(${session('bob_0002')})`,
+    `  curl -s -X POST ${u}/v1/api/friendship/request ${alice} ${json} -d '{"friendId":"bob_0002","message":"gg"}'; echo`,
+    `  curl -s "${u}/v1/api/friendships?status=requested" ${alice}; echo`,
+    `  curl -s "${u}/v1/api/friendships?status=pending" ${bob}; echo`,
+    `  curl -s -X POST ${u}/v1/api/friendship/accept ${bob} ${json} -d '{"friendId":"alice_01"}'; echo`,
+    `  curl -s "${u}/v1/api/friendships" ${alice}; echo`,
+    `  curl -s -X DELETE "${u}/v1/api/friendship?friendId=bob_0002" ${alice}; echo`,
+    `  curl -s "${u}/v1/api/friendships" ${bob}; echo`,
+  ].join('\n');
+}
 
 function banner(stack: LocalStack): string {
   const u = stack.url;
-  const token = `sed -E 's/.*"token":"([^"]+)".*/\\1/'`;
   const upstream = stack.emulator
     ? `embedded Ncloud emulator at ${stack.upstreamBaseUrl} (state is kept in memory and lost on exit)`
     : `the real vendor at ${stack.upstreamBaseUrl}`;
+  const sessions =
+    stack.auth === 'gamepot'
+      ? `GamePot sessions    POST ${u}/local/gamepot/login   {"memberId": "..."}  → send "Authorization: Bearer <token>" and "X-GamePot-Member-Id"`
+      : `player sessions     POST ${u}/local/session   {"playerId": "..."}  (JWKS: ${u}/local/jwks.json)`;
   return `
-Friendship BFF, running locally
+Friendship BFF, running locally (player auth: ${stack.auth})
   HTTP API            ${u}
-  player sessions     POST ${u}/local/session   {"playerId": "..."}  (JWKS: ${u}/local/jwks.json)
+  ${sessions}
   Lambda Invoke API   AWS_ENDPOINT_URL_LAMBDA=${u}   (function names: request-friend, accept-friend, ...)
   OpenAPI             ${u}/openapi.json
   upstream            ${upstream}
   Secrets Manager     embedded endpoint at ${stack.secrets.url}
 
 Walk through a friendship (copy and paste):
-  ALICE=$(curl -s -X POST ${u}/local/session -H 'content-type: application/json' -d '{"playerId":"alice_01"}' | ${token})
-  BOB=$(curl -s -X POST ${u}/local/session -H 'content-type: application/json' -d '{"playerId":"bob_0002"}' | ${token})
-  curl -s -X POST ${u}/v1/api/friendship/request -H "authorization: Bearer $ALICE" -H 'content-type: application/json' -d '{"friendId":"bob_0002","message":"gg"}'; echo
-  curl -s "${u}/v1/api/friendships?status=pending" -H "authorization: Bearer $BOB"; echo
-  curl -s -X POST ${u}/v1/api/friendship/accept -H "authorization: Bearer $BOB" -H 'content-type: application/json' -d '{"friendId":"alice_01"}'; echo
-  curl -s "${u}/v1/api/friendships" -H "authorization: Bearer $ALICE"; echo
-  curl -s -X DELETE "${u}/v1/api/friendship?friendId=bob_0002" -H "authorization: Bearer $ALICE"; echo
-  curl -s "${u}/v1/api/friendships" -H "authorization: Bearer $BOB"; echo
+${walkthrough(stack)}
 
 Press Ctrl+C to stop.
 `;
 }
 
+const { values } = parseArgs({ options: { auth: { type: 'string' } }, allowPositionals: false });
+const auth = (values.auth ?? process.env.AUTH_MODE ?? 'jwt') as AuthMode;
+if (auth !== 'jwt' && auth !== 'gamepot') {
+  console.error(`Unknown auth mode "${String(auth)}": use --auth jwt or --auth gamepot.`);
+  process.exit(2);
+}
 const port = process.env.PORT ? Number(process.env.PORT) : 3000;
 try {
-  const stack = await startLocalStack({ port });
+  const stack = await startLocalStack({ port, auth });
   console.log(banner(stack));
   let stopping = false;
   const stop = (signal: string) => {

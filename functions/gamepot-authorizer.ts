@@ -1,2 +1,4 @@
-// Placeholder until the GamePot session issue lands; replaced by the real authorizer.
-export const handler = async () => ({ isAuthorized: false });
+import { authorizeGamePotSession } from './core/gamepot-session.js';
+
+/** The Lambda REQUEST authorizer of the player routes in `auth.mode: gamepot`. */
+export const handler = authorizeGamePotSession;

@@ -1,12 +1,10 @@
 /**
- * API Gateway's part, locally: match the route, run the authorizer the route
- * has (JWT for players, IAM for bulk), and turn the HTTP request into a payload
- * format 2.0 event. Refusals before the function use API Gateway's own bodies.
+ * API Gateway's part, locally: match the route and turn the HTTP request into a
+ * payload format 2.0 event, as the deployed HTTP API does.
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { routes, type OperationName } from '../functions/routes.js';
-import type { SessionIssuer } from './session-issuer.js';
 
 export type RouteMatch = { kind: 'route'; name: OperationName } | { kind: 'none' };
 
@@ -17,50 +15,11 @@ export function matchRoute(method: string, path: string): RouteMatch {
   return { kind: 'none' };
 }
 
-/** What API Gateway answers itself, before any function runs. */
-export interface GatewayRefusal {
-  statusCode: number;
-  body: { message: string };
-  headers?: Record<string, string>;
-}
-
 const TEXT_TYPES = /^(text\/|application\/(?:[\w.+-]+\+)?(?:json|xml|javascript|x-www-form-urlencoded)\b)/i;
 
 /** HTTP API base64-encodes any body whose content type is not text. */
 export function isTextContent(contentType: string | undefined): boolean {
   return contentType !== undefined && TEXT_TYPES.test(contentType);
-}
-
-export async function authorize(
-  name: OperationName,
-  headers: http.IncomingHttpHeaders,
-  issuer: SessionIssuer,
-): Promise<{ ok: true; authorizer: Record<string, unknown> } | { ok: false; refusal: GatewayRefusal }> {
-  const authorization = typeof headers.authorization === 'string' ? headers.authorization : '';
-  if (routes[name].access === 'trusted') {
-    // Locally a SigV4-signed request stands for IAM; its signature is not checked here.
-    if (/^AWS4-HMAC-SHA256 Credential=/.test(authorization)) {
-      return { ok: true, authorizer: { iam: { accessKey: 'LOCAL', accountId: '000000000000', userArn: 'arn:aws:iam::000000000000:user/local' } } };
-    }
-    return { ok: false, refusal: { statusCode: 403, body: { message: 'Forbidden' } } };
-  }
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-  const unauthorized = (description: string): { ok: false; refusal: GatewayRefusal } => ({
-    ok: false,
-    refusal: {
-      statusCode: 401,
-      body: { message: 'Unauthorized' },
-      headers: { 'www-authenticate': `Bearer error="invalid_token" error_description="${description.replace(/"/g, "'")}"` },
-    },
-  });
-  if (!token) return unauthorized('no bearer token');
-  const verdict = await issuer.verify(token);
-  if (!verdict.ok) return unauthorized(verdict.reason);
-  // The JWT authorizer passes claims on as strings.
-  const claims = Object.fromEntries(
-    Object.entries(verdict.claims).map(([key, value]) => [key, typeof value === 'string' ? value : Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
-  );
-  return { ok: true, authorizer: { jwt: { claims, scopes: null } } };
 }
 
 export function buildEvent(

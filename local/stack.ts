@@ -12,9 +12,11 @@ import { buildBundles } from '../bin/build.js';
 import { bundleFile, functionNames, projectRoot } from '../lib/bundling.js';
 import { buildOpenApiDocument } from '../lib/openapi.js';
 import { FunctionPool } from './function-pool.js';
-import { authorize, buildEvent, matchRoute } from './http-api.js';
+import { GamePotSessionAuthorizer, JwtAuthorizer, authorizeRoute, type PlayerAuthorizer } from './authorizers.js';
+import { buildEvent, matchRoute } from './http-api.js';
 import { invokeFunction, isInvokeRequest } from './lambda-endpoint.js';
 import { NcloudEmulator } from './ncloud-emulator.js';
+import { PLAYER_ID_PATTERN } from '../functions/core/schemas.js';
 import { SecretsManagerEndpoint } from './secrets-manager-endpoint.js';
 import { SessionIssuer } from './session-issuer.js';
 
@@ -32,12 +34,19 @@ export interface LocalStackOptions {
   functionEnv?: Record<string, string>;
   /** The function timeout, as the stack deploys it. */
   functionTimeoutMs?: number;
+  /** How players prove who they are: local JWTs (default) or GamePot sessions. */
+  auth?: AuthMode;
+  /** The GamePot authorizer's result cache, as API Gateway keeps it. */
+  authorizerCacheTtlSeconds?: number;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
 
+export type AuthMode = 'jwt' | 'gamepot';
+
 export interface LocalStack {
   url: string;
+  auth: AuthMode;
   issuer: SessionIssuer;
   /** Undefined when proxying to the real vendor. */
   emulator: NcloudEmulator | undefined;
@@ -83,6 +92,15 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
     req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function idField(body: Buffer, field: string): string | undefined {
+  try {
+    const value = (JSON.parse(body.toString('utf8')) as Record<string, unknown>)[field];
+    return typeof value === 'string' && PLAYER_ID_PATTERN.test(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function sendJson(res: http.ServerResponse, statusCode: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -131,6 +149,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       UPSTREAM_BASE_URL: upstreamBaseUrl,
       ...(env.UPSTREAM_PROVIDER ? { UPSTREAM_PROVIDER: env.UPSTREAM_PROVIDER } : {}),
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      ...(emulator ? { GAMEPOT_LOGINAUTH_URL: emulator.loginauthUrl } : env.GAMEPOT_LOGINAUTH_URL ? { GAMEPOT_LOGINAUTH_URL: env.GAMEPOT_LOGINAUTH_URL } : {}),
       AWS_REGION: 'ap-northeast-2',
       AWS_ACCESS_KEY_ID: 'AKIALOCAL0000000000',
       AWS_SECRET_ACCESS_KEY: 'local-only-not-a-real-secret',
@@ -139,8 +158,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     { timeoutMs: options.functionTimeoutMs ?? 16_000, echoLogs: options.functionLogs ?? true },
   );
+  const auth: AuthMode = options.auth ?? 'jwt';
+  const players: PlayerAuthorizer =
+    auth === 'gamepot' ? new GamePotSessionAuthorizer(pool, (options.authorizerCacheTtlSeconds ?? 300) * 1000) : new JwtAuthorizer(issuer);
   // Warm every container now, so the first request is not also a process start.
-  await Promise.all(functionNames.filter((name) => name !== 'gamepot-authorizer').map((name) => pool.get(name)));
+  await Promise.all(functionNames.filter((name) => auth === 'gamepot' || name !== 'gamepot-authorizer').map((name) => pool.get(name)));
 
   server.on('request', (req, res) => {
     const started = Date.now();
@@ -154,11 +176,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return { fn: outcome.name ?? '-', status: outcome.statusCode };
       }
       if (method === 'POST' && target.pathname === '/local/session') return { fn: 'local-issuer', status: await issueSession(body, res) };
+      if (method === 'POST' && target.pathname === '/local/gamepot/login') return { fn: 'gamepot-emulator', status: gamePotLogin(body, res) };
       if (method === 'GET' && target.pathname === '/local/jwks.json') return { fn: 'local-issuer', status: 200, sent: sendJson(res, 200, issuer.jwks) };
       if (method === 'GET' && target.pathname === '/openapi.json') return { fn: 'openapi', status: 200, sent: sendJson(res, 200, openapi) };
       const match = matchRoute(method, target.pathname);
       if (match.kind === 'none') return { fn: '-', status: 404, sent: sendJson(res, 404, { message: 'Not Found' }) };
-      const verdict = await authorize(match.name, req.headers, issuer);
+      const verdict = await authorizeRoute(match.name, req, players);
       if (!verdict.ok) {
         sendJson(res, verdict.refusal.statusCode, verdict.refusal.body, verdict.refusal.headers);
         return { fn: `${match.name} (authorizer)`, status: verdict.refusal.statusCode };
@@ -184,22 +207,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
 
   async function issueSession(body: Buffer, res: http.ServerResponse): Promise<number> {
-    let playerId: unknown;
-    try {
-      playerId = (JSON.parse(body.toString('utf8')) as { playerId?: unknown }).playerId;
-    } catch {
-      playerId = undefined;
-    }
-    if (typeof playerId !== 'string' || !/^[A-Za-z0-9_-]{4,128}$/.test(playerId)) {
-      sendJson(res, 400, { message: 'send {"playerId": "..."} with 4 to 128 characters of A-Z, a-z, 0-9, _ or -' });
-      return 400;
-    }
+    const playerId = idField(body, 'playerId');
+    if (!playerId) return sendJson(res, 400, { message: 'send {"playerId": "..."} with 4 to 128 characters of A-Z, a-z, 0-9, _ or -' }), 400;
     sendJson(res, 200, await issuer.issue(playerId));
+    return 200;
+  }
+
+  /** What the GamePot SDK's login gives a client: a member id and a login token. */
+  function gamePotLogin(body: Buffer, res: http.ServerResponse): number {
+    const memberId = idField(body, 'memberId');
+    if (!emulator) return sendJson(res, 404, { message: 'GamePot logins are emulated only with the embedded emulator' }), 404;
+    if (!memberId) return sendJson(res, 400, { message: 'send {"memberId": "..."} with 4 to 128 characters of A-Z, a-z, 0-9, _ or -' }), 400;
+    sendJson(res, 200, emulator.loginMember(memberId));
     return 200;
   }
 
   return {
     url,
+    auth,
     issuer,
     emulator,
     secrets,

@@ -20,6 +20,8 @@ const environment = z.object({
   UPSTREAM_BASE_URL: z.optional(z.url()),
   UPSTREAM_TIMEOUT_MS: milliseconds(5_000),
   PLAYER_ID_CLAIM: z._default(z.string().check(z.minLength(1)), 'sub'),
+  GAMEPOT_LOGINAUTH_URL: z._default(z.url(), 'https://gamepot.apigw.ntruss.com/gpapps/v1/loginauth'),
+  LOGINAUTH_TIMEOUT_MS: milliseconds(2_000),
 });
 
 export interface FunctionConfig {
@@ -30,6 +32,8 @@ export interface FunctionConfig {
   upstreamBaseUrl: string;
   upstreamTimeoutMs: number;
   playerIdClaim: string;
+  loginauthUrl: string;
+  loginauthTimeoutMs: number;
 }
 
 /** Throws with the names of the bad variables, never their values. */
@@ -48,5 +52,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     upstreamBaseUrl: (e.UPSTREAM_BASE_URL ?? upstreamProviders[e.UPSTREAM_PROVIDER]).replace(/\/+$/, ''),
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     playerIdClaim: e.PLAYER_ID_CLAIM,
+    loginauthUrl: e.GAMEPOT_LOGINAUTH_URL,
+    loginauthTimeoutMs: e.LOGINAUTH_TIMEOUT_MS,
   };
 }

@@ -13,8 +13,13 @@ export type Caller = { kind: 'player'; playerId: string } | { kind: 'trusted'; v
 
 /** The key under which our Lambda authorizer puts the player id. */
 export const AUTHORIZER_PLAYER_KEY = 'playerId';
-/** The key under which our Lambda authorizer says why a session was refused. */
+/**
+ * The key under which our Lambda authorizer says why a session was refused. The
+ * authorizer lets such a request through to the function so that the refusal is
+ * answered here, in our envelope (401 or 503), rather than as API Gateway's bare 403.
+ */
 export const AUTHORIZER_DENIAL_KEY = 'denied';
+export type SessionDenial = 'SESSION_INVALID' | 'SESSION_UNAVAILABLE';
 
 function playerCaller(value: unknown, source: string): Caller {
   if (typeof value !== 'string' || !PLAYER_ID_PATTERN.test(value)) {
@@ -39,7 +44,7 @@ export function callerOf(event: HttpApiEvent, playerIdClaim: string): Caller {
     if (denied === 'SESSION_UNAVAILABLE') {
       throw new FriendshipFault('SESSION_UNAVAILABLE', 'The player session could not be checked. Try again shortly.', { retryAfter: '1' });
     }
-    if (denied !== undefined) throw new FriendshipFault('UNAUTHENTICATED', 'The player session is not valid. Sign in again.');
+    if (denied !== undefined) throw new FriendshipFault('UNAUTHENTICATED', 'The GamePot session is not valid (forged, expired, or not this member\'s). Sign in again.');
     if (lambda[AUTHORIZER_PLAYER_KEY] !== undefined) return playerCaller(lambda[AUTHORIZER_PLAYER_KEY], 'member id');
   }
   throw new FriendshipFault('UNAUTHENTICATED', 'A verified player session is required.');

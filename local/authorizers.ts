@@ -1,0 +1,103 @@
+/**
+ * The route authorizers of the deployed API, locally: JWT (or the GamePot Lambda
+ * authorizer) for player routes, IAM for bulk. A refusal is API Gateway's own
+ * answer, not our envelope, locally as in AWS.
+ */
+import { createHash } from 'node:crypto';
+import type http from 'node:http';
+import { routes, type OperationName } from '../functions/routes.js';
+import type { FunctionPool } from './function-pool.js';
+import type { SessionIssuer } from './session-issuer.js';
+
+export interface GatewayRefusal {
+  statusCode: number;
+  body: { message: string };
+  headers?: Record<string, string>;
+}
+
+export type Authorization = { ok: true; authorizer: Record<string, unknown> } | { ok: false; refusal: GatewayRefusal };
+
+export interface PlayerAuthorizer {
+  authorize(req: http.IncomingMessage): Promise<Authorization>;
+}
+
+const unauthorized = (description?: string): Authorization => ({
+  ok: false,
+  refusal: {
+    statusCode: 401,
+    body: { message: 'Unauthorized' },
+    ...(description ? { headers: { 'www-authenticate': `Bearer error="invalid_token" error_description="${description.replace(/"/g, "'")}"` } } : {}),
+  },
+});
+
+const headerValue = (req: http.IncomingMessage, name: string) => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+};
+
+/** API Gateway's JWT authorizer: signature, issuer, audience, expiry; the claims passed on as strings. */
+export class JwtAuthorizer implements PlayerAuthorizer {
+  constructor(private readonly issuer: SessionIssuer) {}
+
+  async authorize(req: http.IncomingMessage): Promise<Authorization> {
+    const token = /^Bearer\s+(\S+)$/i.exec(headerValue(req, 'authorization') ?? '')?.[1];
+    if (!token) return unauthorized();
+    const verdict = await this.issuer.verify(token);
+    if (!verdict.ok) return unauthorized(verdict.reason);
+    const claims = Object.fromEntries(
+      Object.entries(verdict.claims).map(([key, value]) => [key, typeof value === 'string' ? value : Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
+    );
+    return { ok: true, authorizer: { jwt: { claims, scopes: null } } };
+  }
+}
+
+/**
+ * The GamePot Lambda REQUEST authorizer, run from its bundle, with API
+ * Gateway's rules around it: both identity sources must be present (else 401
+ * without calling it), and its answer is cached per identity-source values.
+ */
+export class GamePotSessionAuthorizer implements PlayerAuthorizer {
+  private readonly cache = new Map<string, { result: Authorization; expires: number }>();
+
+  constructor(
+    private readonly pool: FunctionPool,
+    private readonly cacheTtlMs: number,
+  ) {}
+
+  async authorize(req: http.IncomingMessage): Promise<Authorization> {
+    const authorization = headerValue(req, 'authorization');
+    const memberId = headerValue(req, 'x-gamepot-member-id');
+    if (!authorization || !memberId) return unauthorized();
+    const key = createHash('sha256').update(`${authorization}\u0000${memberId}`).digest('hex');
+    const cached = this.cache.get(key);
+    if (cached && cached.expires > Date.now()) return cached.result;
+    const container = await this.pool.get('gamepot-authorizer');
+    const outcome = await container.invoke({
+      version: '2.0',
+      type: 'REQUEST',
+      identitySource: [authorization, memberId],
+      headers: { authorization, 'x-gamepot-member-id': memberId },
+      requestContext: { http: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', method: req.method } },
+    });
+    // A failing authorizer is API Gateway's 500, and is not cached.
+    if (outcome.functionError) return { ok: false, refusal: { statusCode: 500, body: { message: 'Internal Server Error' } } };
+    const answer = outcome.payload as { isAuthorized?: boolean; context?: Record<string, unknown> };
+    const result: Authorization = answer.isAuthorized
+      ? { ok: true, authorizer: { lambda: answer.context ?? {} } }
+      : { ok: false, refusal: { statusCode: 403, body: { message: 'Forbidden' } } };
+    if (this.cacheTtlMs > 0) this.cache.set(key, { result, expires: Date.now() + this.cacheTtlMs });
+    return result;
+  }
+}
+
+/** Locally a SigV4-signed request stands for IAM; its signature is not checked here. */
+function iamAuthorize(req: http.IncomingMessage): Authorization {
+  if (/^AWS4-HMAC-SHA256 Credential=/.test(headerValue(req, 'authorization') ?? '')) {
+    return { ok: true, authorizer: { iam: { accessKey: 'LOCAL', accountId: '000000000000', userArn: 'arn:aws:iam::000000000000:user/local' } } };
+  }
+  return { ok: false, refusal: { statusCode: 403, body: { message: 'Forbidden' } } };
+}
+
+export function authorizeRoute(name: OperationName, req: http.IncomingMessage, players: PlayerAuthorizer): Promise<Authorization> {
+  return routes[name].access === 'trusted' ? Promise.resolve(iamAuthorize(req)) : players.authorize(req);
+}
