@@ -89,6 +89,8 @@ export class NcloudEmulator {
   readonly requests: RecordedRequest[] = [];
   connections = 0;
   loginauthCalls = 0;
+  /** The body of every loginauth call. */
+  readonly loginauthBodies: unknown[] = [];
   now: () => number = Date.now;
 
   constructor(options: EmulatorOptions) {
@@ -151,6 +153,7 @@ export class NcloudEmulator {
     this.requests.length = 0;
     this.connections = 0;
     this.loginauthCalls = 0;
+    this.loginauthBodies.length = 0;
   }
 
   /** What a GamePot SDK login gives the client: a token for this member. */
@@ -351,6 +354,7 @@ export class NcloudEmulator {
 
   private loginauth(body: unknown, fault: Fault | undefined, res: http.ServerResponse): void {
     this.loginauthCalls += 1;
+    this.loginauthBodies.push(body);
     if (fault?.kind === 'http-status') return send(res, fault.status, fault.body ?? '', fault.headers);
     const record = (body ?? {}) as Record<string, unknown>;
     const { projectId, memberId, token } = record;
