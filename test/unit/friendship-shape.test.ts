@@ -1,0 +1,63 @@
+/** Both vendor generations give the one stable shape. */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { friendshipFromReply, friendshipListFromReply } from '../../functions/core/friendship-shape.js';
+
+const id = fc.stringMatching(/^[A-Za-z0-9_-]{4,20}$/);
+const name = fc.string({ minLength: 1, maxLength: 20 });
+const encoded = (plain: string) => Buffer.from(`Members:${plain}`).toString('base64');
+
+const pair = fc.record({ rowId: fc.uuid(), userId: id, friendId: id, userName: name, friendName: name, status: fc.constantFrom('requested', 'pending', 'accepted', 'rejected') });
+type Pair = typeof pair extends fc.Arbitrary<infer T> ? T : never;
+
+const older = (p: Pair) => ({
+  project_id: 'p-1',
+  id: p.rowId,
+  status: p.status,
+  user_id: p.userId,
+  user: { id: p.userId, nickname: p.userName },
+  friend_id: p.friendId,
+  friend: { id: p.friendId, nickname: p.friendName },
+  requested_at: '2025-01-01T00:00:00+09:00',
+});
+const newer = (p: Pair) => ({
+  project_id: 'p-1',
+  id: p.rowId,
+  status: p.status,
+  user_id: p.userId,
+  user: { id: encoded(p.userId), name: p.userName, profile: null },
+  friend_id: p.friendId,
+  friend: { id: encoded(p.friendId), name: p.friendName, profile: null },
+  requested_at: '2025-01-01T00:00:00+09:00',
+});
+
+describe('one stable shape', () => {
+  it('a mutation answer reads the same in either generation, with plain ids and no project id', () => {
+    fc.assert(
+      fc.property(pair, (p) => {
+        const a = friendshipFromReply({ friendship: older(p) });
+        const b = friendshipFromReply({ data: { requestFriend: { friendship: newer(p) } } });
+        expect(a.friendship.user).toEqual({ id: p.userId, nickname: p.userName });
+        expect(b.friendship.user).toEqual({ id: p.userId, nickname: p.userName, profile: null });
+        expect({ ...b.friendship, user: a.friendship.user, friend: a.friendship.friend }).toEqual(a.friendship);
+        expect(a.friendship).not.toHaveProperty('project_id');
+      }),
+    );
+  });
+
+  it('a list reads the same as a bare array or a GraphQL connection', () => {
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 5 }), (pairs) => {
+        const bare = friendshipListFromReply(pairs.map(older));
+        const connection = friendshipListFromReply({ data: { friendships: { totalCount: pairs.length, edges: pairs.map((p) => ({ node: newer(p) })) } } });
+        expect(connection.map((f) => f.user.id)).toEqual(bare.map((f) => f.user.id));
+        expect(connection.map((f) => f.friend.nickname)).toEqual(bare.map((f) => f.friend.nickname));
+      }),
+    );
+  });
+
+  it('an answer it cannot read is UPSTREAM_ERROR, not a half-filled friendship', () => {
+    expect(() => friendshipFromReply({ message: 'ok' })).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
+    expect(() => friendshipListFromReply({ data: { other: 1 } })).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
+  });
+});
