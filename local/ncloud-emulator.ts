@@ -7,7 +7,7 @@
  */
 import { randomUUID, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackServer } from './loopback-server.js';
 
 export type Generation = 'older' | 'newer';
 /** `status`: `{status, message}` with a 4xx; `code`: `{code, error}` with a 4xx; `status-200`: `{status, message}` with HTTP 200. */
@@ -75,11 +75,11 @@ const MUTATION_NAMES = {
 } as const;
 
 export class NcloudEmulator {
-  private server: http.Server | undefined;
+  private readonly server = new LoopbackServer((req, res) => this.handle(req, res));
+  private connectionsAtReset = 0;
   private readonly rows = new Map<string, Row>();
   private readonly loginTokens = new Map<string, { memberId: string; issuedAt: number }>();
   private faults: FaultRule[] = [];
-  private readonly sockets = new Set<import('node:net').Socket>();
   apiKey: string;
   projectId: string;
   generation: Generation;
@@ -87,7 +87,6 @@ export class NcloudEmulator {
   loginTokenTtlMs: number;
   /** Every friendship request that reached the emulator, in order. */
   readonly requests: RecordedRequest[] = [];
-  connections = 0;
   loginauthCalls = 0;
   /** The body of every loginauth call. */
   readonly loginauthBodies: unknown[] = [];
@@ -101,25 +100,18 @@ export class NcloudEmulator {
     this.loginTokenTtlMs = options.loginTokenTtlMs ?? 60 * 60 * 1000;
   }
 
-  async start(port = 0, host = '127.0.0.1'): Promise<void> {
-    const server = http.createServer((req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = 5_000;
-    server.on('connection', (socket) => {
-      this.connections += 1;
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.server = server;
+  start(port = 0, host = '127.0.0.1'): Promise<void> {
+    this.connectionsAtReset = 0;
+    return this.server.start(port, host);
   }
 
   get origin(): string {
-    const address = this.server?.address() as AddressInfo | undefined;
-    if (!address) throw new Error('emulator not started');
-    return `http://127.0.0.1:${address.port}`;
+    return this.server.origin;
+  }
+
+  /** TCP connections accepted since start or the last reset. */
+  get connections(): number {
+    return this.server.connections - this.connectionsAtReset;
   }
 
   /** The Ncloud Chat base, version path included: what UPSTREAM_BASE_URL takes. */
@@ -131,10 +123,8 @@ export class NcloudEmulator {
     return `${this.origin}/gpapps/v1/loginauth`;
   }
 
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = undefined;
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   inject(rule: FaultRule): void {
@@ -151,7 +141,7 @@ export class NcloudEmulator {
     this.loginTokens.clear();
     this.faults = [];
     this.requests.length = 0;
-    this.connections = 0;
+    this.connectionsAtReset = this.server.connections;
     this.loginauthCalls = 0;
     this.loginauthBodies.length = 0;
   }

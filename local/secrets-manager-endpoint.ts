@@ -4,14 +4,13 @@
  * AWS_ENDPOINT_URL_SECRETS_MANAGER. Counts calls; can be made slow or down.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { LoopbackServer } from './loopback-server.js';
 
 export type SecretsFault = { kind: 'down' } | { kind: 'delay'; ms: number } | { kind: 'error'; status: number; type: string };
 
 export class SecretsManagerEndpoint {
-  private server: http.Server | undefined;
+  private readonly server = new LoopbackServer((req, res) => this.handle(req, res));
   private readonly secrets = new Map<string, { value: string; version: number }>();
-  private readonly sockets = new Set<Socket>();
   fault: SecretsFault | undefined;
   /** GetSecretValue calls received, the failed ones included. */
   calls = 0;
@@ -22,29 +21,16 @@ export class SecretsManagerEndpoint {
     this.secrets.set(arn, { value, version });
   }
 
-  async start(port = 0, host = '127.0.0.1'): Promise<void> {
-    const server = http.createServer((req, res) => void this.handle(req, res));
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.server = server;
+  start(port = 0, host = '127.0.0.1'): Promise<void> {
+    return this.server.start(port, host);
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | undefined;
-    if (!address) throw new Error('Secrets Manager endpoint not started');
-    return `http://127.0.0.1:${address.port}`;
+    return this.server.origin;
   }
 
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = undefined;
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
