@@ -38,7 +38,7 @@ const inputCodes: Record<OperationName, ErrorCode[]> = {
   'accept-friend': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
   'reject-friend': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
   'end-friendship': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
-  'list-friendships': ['INVALID_JSON', 'UNKNOWN_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'INVALID_STATUS', 'INVALID_PAGING', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
+  'list-friendships': ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'INVALID_STATUS', 'INVALID_PAGING', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
   'bulk-add-friendships': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'TOO_MANY_PAIRS', 'DUPLICATE_PAIRS', 'TRUSTED_CALLER_ONLY'],
 };
 const sharedCodes: ErrorCode[] = ['METHOD_NOT_ALLOWED', 'UPSTREAM_REJECTED', 'UPSTREAM_RATE_LIMITED', 'UPSTREAM_ERROR', 'UPSTREAM_AUTH', 'UPSTREAM_CONFIG', 'UPSTREAM_TIMEOUT', 'SECRET_UNAVAILABLE', 'SECRET_MALFORMED', 'INTERNAL'];
@@ -89,11 +89,19 @@ const queryParameters: Partial<Record<OperationName, Schema[]>> = {
   ],
 };
 
+/** UPSTREAM_REJECTED keeps the vendor's 4xx status (400 a bad state, 404 no such friendship); a refusal inside a 200 is 409. */
+const UPSTREAM_REJECTED_STATUSES = [400, 404, 409] as const;
+
 function errorResponses(name: OperationName): Record<string, Schema> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of [...inputCodes[name], ...sharedCodes]) {
     const status = errorStatus[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  // The vendor's own 4xx refusals pass through with their status.
+  for (const status of UPSTREAM_REJECTED_STATUSES) {
+    const codes = byStatus.get(status) ?? [];
+    if (!codes.includes('UPSTREAM_REJECTED')) byStatus.set(status, [...codes, 'UPSTREAM_REJECTED']);
   }
   const responses: Record<string, Schema> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
@@ -161,7 +169,13 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Sche
         FriendshipList: jsonSchema(friendshipList),
         BulkAddResult: jsonSchema(bulkAddResult),
         ErrorEnvelope: { ...jsonSchema(errorEnvelope), properties: { ...(jsonSchema(errorEnvelope).properties as Schema), code: { type: 'string', enum: Object.keys(errorStatus) } } },
-        GatewayRefusal: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+        GatewayRefusal: {
+          type: 'object',
+          description: "API Gateway's own refusal, before any function runs.",
+          properties: { message: { type: 'string', enum: ['Unauthorized', 'Forbidden'] } },
+          required: ['message'],
+          additionalProperties: false,
+        },
       },
     },
   };

@@ -1,0 +1,203 @@
+/**
+ * The friendship BFF: an HTTP API with one Lambda function per friendship
+ * operation, the upstream key in Secrets Manager, access logs, alarms and a
+ * dashboard. The routes come from functions/routes.ts, never restated here.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { operationNames, routes, type OperationName } from '../functions/routes.js';
+import { authorizerFor, routeAuthorizers } from './authorizers.js';
+import { Monitoring } from './monitoring.js';
+import { OperationFunction } from './operation-function.js';
+import type { StageConfig } from './stage-config.js';
+import { functionTimeoutMs } from './timeouts.js';
+import { UpstreamSecret } from './upstream-secret.js';
+
+export interface FriendshipStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+export const stackNameOf = (stage: string) => `FriendshipBff-${stage}`;
+export const functionNameOf = (stage: string, operation: OperationName) => `friendship-${stage}-${operation}`;
+
+/** JSON access log lines: who asked for what, what they got, how long it took, and why it failed. */
+export const accessLogFields = {
+  requestId: '$context.requestId',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLatencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  error: '$context.error.message',
+  method: '$context.httpMethod',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  responseLength: '$context.responseLength',
+} as const;
+
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+
+export class FriendshipStack extends Stack {
+  readonly config: StageConfig;
+  readonly api: HttpApi;
+  readonly apiStage: HttpStage;
+  /** The invoke URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/`. */
+  readonly apiUrl: string;
+  readonly functions: Readonly<Record<OperationName, NodejsFunction>>;
+  readonly routes: Readonly<Record<OperationName, HttpRoute>>;
+  readonly upstreamSecret: UpstreamSecret;
+  readonly accessLogs: LogGroup;
+  readonly monitoring: Monitoring;
+  /** The deployed function timeout, derived from the functions' deadlines (lib/timeouts.ts). */
+  readonly functionTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: FriendshipStackProps) {
+    super(scope, id, {
+      description: `Friendship BFF (${props.config.stage}): HTTP API and one Lambda function per friendship operation, proxying the ${props.config.upstream.provider} friendship API.`,
+      ...props,
+    });
+    const { config } = props;
+    this.config = config;
+    Tags.of(this).add('project', 'friendship-bff');
+    Tags.of(this).add('stage', config.stage);
+
+    this.upstreamSecret = new UpstreamSecret(this, 'UpstreamSecret', { stage: config.stage, config: config.secret });
+    const authorizers = routeAuthorizers(config.auth);
+    const logRemoval = config.logs.removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.functionTimeout = Duration.millis(functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs }));
+
+    // The functions' variables (functions/core/config.ts). SECRET_ID names the secret; its value is read at run time.
+    const environment: Record<string, string> = {
+      SECRET_ID: this.upstreamSecret.secretId,
+      SECRET_TTL_SECONDS: String(config.secret.ttlSeconds),
+      SECRET_TIMEOUT_MS: String(config.secret.timeoutMs),
+      UPSTREAM_PROVIDER: config.upstream.provider,
+      UPSTREAM_TIMEOUT_MS: String(config.upstream.timeoutMs),
+      PLAYER_ID_CLAIM: authorizers.playerIdClaim,
+      POWERTOOLS_SERVICE_NAME: 'friendship-bff',
+      ...(config.upstream.baseUrl ? { UPSTREAM_BASE_URL: config.upstream.baseUrl } : {}),
+    };
+
+    const functions = {} as Record<OperationName, NodejsFunction>;
+    for (const name of operationNames) {
+      const operation = new OperationFunction(this, pascal(name), {
+        name,
+        functionName: functionNameOf(config.stage, name),
+        description: `Friendship BFF (${config.stage}): ${routes[name].method} ${routes[name].path}`,
+        timeout: this.functionTimeout,
+        memoryMb: config.functions.memoryMb,
+        reservedConcurrency: config.functions.reservedConcurrency,
+        logLevel: config.functions.logLevel,
+        logRetention: config.logs.retentionDays,
+        logRemoval,
+        environment,
+      });
+      this.upstreamSecret.grantRead(operation.role);
+      functions[name] = operation.function;
+    }
+    this.functions = functions;
+
+    const { allowOrigins, maxAgeSeconds } = config.cors;
+    this.api = new HttpApi(this, 'Api', {
+      apiName: stackNameOf(config.stage),
+      description: `Friendship BFF (${config.stage})`,
+      // Our own stage below carries the throttling and the access log.
+      createDefaultStage: false,
+      corsPreflight:
+        allowOrigins.length > 0
+          ? {
+              allowOrigins: [...allowOrigins],
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
+              allowHeaders: [...authorizers.corsHeaders],
+              exposeHeaders: ['x-request-id', 'retry-after', 'allow'],
+              maxAge: Duration.seconds(maxAgeSeconds),
+            }
+          : undefined,
+    });
+
+    const routeResources = {} as Record<OperationName, HttpRoute>;
+    for (const name of operationNames) {
+      const route = routes[name];
+      routeResources[name] = new HttpRoute(this.api, pascal(name), {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${pascal(name)}Integration`, functions[name], {
+          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        }),
+        authorizer: authorizerFor(authorizers, route.access),
+      });
+    }
+    this.routes = routeResources;
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: config.logs.retentionDays, removalPolicy: logRemoval });
+    this.apiStage = new HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
+      },
+    });
+    this.apiUrl = this.apiStage.url;
+
+    this.monitoring = new Monitoring(this, 'Monitoring', { stage: config.stage, api: this.api, functions, alarms: config.alarms });
+
+    this.outputs();
+  }
+
+  /**
+   * Lets `grantee` invoke the functions directly (lambda:InvokeFunction), as the
+   * typed client FriendshipClient does: all six by default, or the named ones.
+   */
+  grantInvoke(grantee: IGrantable, operations: OperationName | readonly OperationName[] = operationNames): Grant {
+    const names = typeof operations === 'string' ? [operations] : operations;
+    const grants = names.map((name) => this.functions[name].grantInvoke(grantee));
+    const [first, ...rest] = grants;
+    if (!first) throw new Error('grantInvoke: name at least one operation');
+    return rest.reduce((all, grant) => all.combine(grant), first);
+  }
+
+  /**
+   * Lets `grantee` call the bulk route over HTTP with SigV4: execute-api:Invoke on
+   * that one route. HTTP APIs have no resource policy, so this is the only way in.
+   */
+  grantBulkInvoke(grantee: IGrantable): Grant {
+    return this.routes['bulk-add-friendships'].grantInvoke(grantee);
+  }
+
+  private outputs(): void {
+    const exportPrefix = this.stackName;
+    new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'The API base URL', exportName: `${exportPrefix}-ApiUrl` });
+    new CfnOutput(this, 'SecretArn', {
+      value: this.upstreamSecret.secretArn,
+      description: 'The upstream credentials secret {"apiKey", "projectId"}',
+      exportName: `${exportPrefix}-SecretArn`,
+    });
+    for (const name of operationNames) {
+      const fn = this.functions[name];
+      new CfnOutput(this, `${pascal(name)}FunctionName`, { value: fn.functionName, description: `${name}: function name`, exportName: `${exportPrefix}-${pascal(name)}FunctionName` });
+      new CfnOutput(this, `${pascal(name)}FunctionArn`, { value: fn.functionArn, description: `${name}: function ARN`, exportName: `${exportPrefix}-${pascal(name)}FunctionArn` });
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Alarms and a small dashboard: the API's 5xx rate and p99 latency, and the
+ * functions' throttles and errors, with an optional SNS topic or email.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
+import type { StageConfig } from './stage-config.js';
+
+const PERIOD = Duration.minutes(5);
+
+interface AlarmRule {
+  readonly metric: IMetric;
+  readonly threshold: number;
+  readonly comparison: ComparisonOperator;
+  /** Evaluated over this many 5-minute periods… */
+  readonly periods: number;
+  /** …of which this many must breach. */
+  readonly datapoints: number;
+}
+
+export interface MonitoringProps {
+  readonly stage: string;
+  readonly api: IHttpApi;
+  readonly functions: Readonly<Record<string, IFunction>>;
+  readonly alarms: StageConfig['alarms'];
+}
+
+export class Monitoring extends Construct {
+  readonly alarms: Alarm[] = [];
+  /** Where the alarms go: the created topic (alarms.email) and/or the given one (alarms.topicArn). */
+  readonly topics: ITopic[] = [];
+  readonly dashboard: Dashboard;
+  private readonly stage: string;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { api, alarms: settings, stage } = props;
+    this.stage = stage;
+    const functions = Object.entries(props.functions);
+
+    if (settings.email) {
+      const topic = new Topic(this, 'AlarmTopic', { displayName: `Friendship BFF (${stage}) alarms`, enforceSSL: true });
+      topic.addSubscription(new EmailSubscription(settings.email));
+      acknowledge(topic, {
+        id: 'Serverless::Serverless-SNSRedrivePolicy',
+        reason: 'An email subscription for alarms: SNS retries delivery, and the alarm state stays in CloudWatch and on the dashboard if an email is lost.',
+      });
+      this.topics.push(topic);
+    }
+    if (settings.topicArn) this.topics.push(Topic.fromTopicArn(this, 'ExistingAlarmTopic', settings.topicArn));
+
+    const requests = api.metric('Count', { statistic: 'Sum', period: PERIOD });
+    const serverErrors = api.metricServerError({ period: PERIOD });
+    const serverErrorRate = new MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: { requests, errors: serverErrors },
+      label: '5xx rate (%)',
+      period: PERIOD,
+    });
+    const p99 = api.metricLatency({ statistic: 'p99', period: PERIOD, label: 'p99 latency' });
+    const sumOver = (label: string, metricOf: (fn: IFunction) => IMetric) =>
+      new MathExpression({
+        expression: functions.map((_, index) => `m${index}`).join(' + '),
+        usingMetrics: Object.fromEntries(functions.map(([, fn], index) => [`m${index}`, metricOf(fn)])),
+        label,
+        period: PERIOD,
+      });
+    const throttles = sumOver('function throttles', (fn) => fn.metricThrottles({ statistic: 'Sum', period: PERIOD }));
+    const errors = sumOver('function errors', (fn) => fn.metricErrors({ statistic: 'Sum', period: PERIOD }));
+
+    const above = ComparisonOperator.GREATER_THAN_THRESHOLD;
+    const any = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+    const rate = settings.serverErrorRatePercent;
+    const latency = settings.p99LatencyMs;
+    // 2 of 3 five-minute periods: one bad burst is not a page.
+    this.alarm('ServerErrorRate', { metric: serverErrorRate, threshold: rate, comparison: above, periods: 3, datapoints: 2 }, `5xx answers above ${rate}% of requests`);
+    this.alarm('P99Latency', { metric: p99, threshold: latency, comparison: above, periods: 3, datapoints: 3 }, `p99 latency above ${latency} ms for 15 minutes`);
+    // Throttles mean the reserved concurrency (or the account's) is exhausted: players get 5xx.
+    this.alarm('Throttles', { metric: throttles, threshold: 1, comparison: any, periods: 1, datapoints: 1 }, 'a function was throttled');
+    // Errors count only unhandled failures (crashes, timeouts); expected faults are answered in the envelope.
+    this.alarm('FunctionErrors', { metric: errors, threshold: 1, comparison: any, periods: 1, datapoints: 1 }, 'a function failed (crash or timeout)');
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `FriendshipBff-${stage}`,
+      defaultInterval: Duration.hours(3),
+    });
+    const perFunction = (metricOf: (fn: IFunction, label: string) => IMetric) => functions.map(([name, fn]) => metricOf(fn, name));
+    this.dashboard.addWidgets(
+      new TextWidget({ markdown: `# Friendship BFF (${stage})\nAlarms: 5xx rate, p99 latency, throttles, function errors.`, width: 24, height: 2 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Requests and errors',
+        left: [requests.with({ label: 'requests' }), api.metricClientError({ period: PERIOD, label: '4xx' }), serverErrors.with({ label: '5xx' })],
+        right: [serverErrorRate],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Latency (ms)',
+        left: [api.metricLatency({ statistic: 'p50', period: PERIOD, label: 'p50' }), p99, api.metricIntegrationLatency({ statistic: 'p99', period: PERIOD, label: 'integration p99' })],
+        leftAnnotations: [{ value: settings.p99LatencyMs, label: 'p99 alarm' }],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Function errors', left: perFunction((fn, label) => fn.metricErrors({ statistic: 'Sum', period: PERIOD, label })), width: 8 }),
+      new GraphWidget({ title: 'Function throttles', left: perFunction((fn, label) => fn.metricThrottles({ statistic: 'Sum', period: PERIOD, label })), width: 8 }),
+      new GraphWidget({ title: 'Function duration p99 (ms)', left: perFunction((fn, label) => fn.metricDuration({ statistic: 'p99', period: PERIOD, label })), width: 8 }),
+    );
+  }
+
+  private alarm(id: string, rule: AlarmRule, description: string): void {
+    const alarm = new Alarm(this, id, {
+      metric: rule.metric,
+      threshold: rule.threshold,
+      evaluationPeriods: rule.periods,
+      datapointsToAlarm: rule.datapoints,
+      comparisonOperator: rule.comparison,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Friendship BFF (${this.stage}): ${description}.`,
+    });
+    for (const topic of this.topics) {
+      alarm.addAlarmAction(new SnsAction(topic));
+      alarm.addOkAction(new SnsAction(topic));
+    }
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The stage configuration: cdk.json context `stages.<name>`, selected with
+ * `-c stage=<name>` (default `dev`), and overridden key by key with
+ * `-c <dotted.key>=<value>` (e.g. `-c auth.issuer=https://...`) or section by
+ * section with JSON (`-c cors='{"allowOrigins":["https://game.example.com"]}'`). Validated at
+ * synth time; a bad or missing value fails with its key and what is expected.
+ */
+import * as z from 'zod';
+import { upstreamProviders } from '../functions/core/config.js';
+import {
+  DEFAULT_SECRET_TIMEOUT_MS,
+  DEFAULT_SECRET_TTL_SECONDS,
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
+  MAX_FUNCTION_TIMEOUT_MS,
+  functionTimeoutMs,
+} from './timeouts.js';
+
+export const DEFAULT_STAGE = 'dev';
+
+/** Message for an issue: "is missing" when there was no value at all, so the fix is obvious. */
+const expecting = (what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? `is missing: expected ${what}` : `expected ${what}`),
+});
+
+const positive = (max: number, what: string) => {
+  const expected = expecting(`${what} above 0, at most ${max}`);
+  return z.number(expected).positive(expected).max(max, expected);
+};
+const httpsUrl = (what: string) => z.url({ protocol: /^https$/, ...expecting(`an https:// URL (${what})`) });
+const int = (min: number, max: number, what: string) => {
+  const expected = expecting(`a whole number from ${min} to ${max} (${what})`);
+  return z.int(expected).min(min, expected).max(max, expected);
+};
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const retentionDays = z
+  .number(expecting(`one of ${RETENTION_DAYS.join(', ')} (days)`))
+  .refine((days) => (RETENTION_DAYS as readonly number[]).includes(days), `expected one of ${RETENTION_DAYS.join(', ')} (days)`);
+
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** Secrets Manager appends "-" and 6 characters to a name; a name that already ends so makes partial ARNs ambiguous. */
+const SECRET_SUFFIX = /-[A-Za-z0-9]{6}$/;
+const secretName = z
+  .string(expecting('a secret name of letters, digits and /_+=.@-'))
+  .regex(SECRET_NAME, 'expected a secret name of 1 to 512 letters, digits and /_+=.@-')
+  .refine((name) => !SECRET_SUFFIX.test(name), 'must not end with "-" and 6 characters: Secrets Manager adds such a suffix itself');
+const secretArn = z
+  .string(expecting('a Secrets Manager secret ARN'))
+  .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'expected arn:aws:secretsmanager:<region>:<account>:secret:<name>[-<6 chars>]');
+const kmsKeyArn = z
+  .string(expecting('a KMS key ARN'))
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'expected arn:aws:kms:<region>:<account>:key/<key id>');
+
+/** Settings every secret source shares. */
+const secretCommon = {
+  /** Only for a customer-managed key: the functions then get kms:Decrypt on it, through Secrets Manager only. */
+  kmsKeyArn: kmsKeyArn.optional(),
+  ttlSeconds: int(0, 86_400, 'SECRET_TTL_SECONDS').default(DEFAULT_SECRET_TTL_SECONDS),
+  timeoutMs: int(100, 10_000, 'SECRET_TIMEOUT_MS').default(DEFAULT_SECRET_TIMEOUT_MS),
+};
+
+const secret = z.discriminatedUnion(
+  'source',
+  [
+    /** The stack creates an empty secret (a random value, never a committed one); the README sets the real value. */
+    z.strictObject({ source: z.literal('create'), name: secretName.optional(), ...secretCommon }),
+    /** An existing secret by ARN, complete (with the 6-character suffix) or partial. */
+    z.strictObject({ source: z.literal('arn'), arn: secretArn, ...secretCommon }),
+    /** An existing secret by name: granted on its partial ARN's pattern `<name>-??????`. */
+    z.strictObject({ source: z.literal('name'), name: secretName, ...secretCommon }),
+  ],
+  expecting('{"source": "create" | "arn" | "name", ...}'),
+);
+
+const audienceExpected = expecting('a non-empty list of audiences (for Cognito: the app client ids)');
+const audienceValue = z.string(audienceExpected).min(1, audienceExpected);
+/** A list, or a single audience (handy with -c auth.audience=<client id>). */
+const audience = z
+  .union([audienceValue, z.array(audienceValue, audienceExpected).min(1, audienceExpected)], audienceExpected)
+  .transform((value) => (typeof value === 'string' ? [value] : value));
+
+const auth = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({
+      mode: z.literal('jwt'),
+      issuer: httpsUrl('the JWT issuer, e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>'),
+      audience,
+      /** PLAYER_ID_CLAIM: the claim that holds the player id. */
+      playerIdClaim: z.string(expecting('a claim name')).min(1, expecting('a claim name')).default('sub'),
+    }),
+    /** GamePot sessions through a Lambda REQUEST authorizer: accepted by the schema, refused below until the stack wires it. */
+    z.strictObject({
+      mode: z.literal('gamepot'),
+      cacheTtlSeconds: int(0, 3_600, 'the authorizer cache TTL').default(300),
+    }),
+  ],
+  expecting('{"mode": "jwt", "issuer", "audience", ...} ("gamepot" is not yet supported)'),
+);
+
+/** An origin is scheme://host[:port], with no path; `*` only when written out. */
+const origin = z
+  .string(expecting('an origin such as https://game.example.com'))
+  .regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'expected an origin such as https://game.example.com (no path, no trailing slash), or "*"');
+
+export const stageConfigSchema = z
+  .strictObject({
+    /** Pins the stack to an account and region; left out, the stack is environment-agnostic (synth needs no credentials). */
+    env: z
+      .strictObject({
+        account: z.string(expecting('a 12-digit account id')).regex(/^\d{12}$/, 'expected a 12-digit account id').optional(),
+        region: z.string(expecting('a region such as eu-west-1')).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region such as eu-west-1').optional(),
+      })
+      .prefault({}),
+    upstream: z
+      .strictObject({
+        provider: z.enum(Object.keys(upstreamProviders) as [keyof typeof upstreamProviders], expecting("'ncloud-chat' or 'gamepot'")).default('ncloud-chat'),
+        /** Overrides the provider's base URL, version path included. */
+        baseUrl: httpsUrl('the upstream base URL').optional(),
+        timeoutMs: int(100, 10_000, 'UPSTREAM_TIMEOUT_MS').default(DEFAULT_UPSTREAM_TIMEOUT_MS),
+      })
+      .prefault({}),
+    secret,
+    auth,
+    cors: z
+      .strictObject({
+        /** Empty: no CORS at all (native clients and servers need none). */
+        allowOrigins: z.array(origin, expecting('a list of origins')).default([]),
+        maxAgeSeconds: int(0, 86_400, 'the preflight cache').default(3_600),
+      })
+      .prefault({}),
+    throttle: z.strictObject(
+      {
+        rateLimit: positive(10_000, 'requests per second,'),
+        burstLimit: int(1, 5_000, 'the burst in requests'),
+      },
+      expecting('{"rateLimit", "burstLimit"}'),
+    ),
+    functions: z
+      .strictObject({
+        memoryMb: int(128, 10_240, 'MB of memory per function').default(256),
+        /** A cap that protects the upstream. Unset by default: accounts with a concurrency quota of 10 cannot reserve any. */
+        reservedConcurrency: int(1, 1_000, 'concurrent executions per function').optional(),
+        logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'], expecting("'DEBUG', 'INFO', 'WARN' or 'ERROR'")).default('INFO'),
+      })
+      .prefault({}),
+    logs: z
+      .strictObject({
+        retentionDays: retentionDays.default(30),
+        /** `destroy` deletes the log groups with the stack; `retain` keeps them. */
+        removal: z.enum(['destroy', 'retain'], expecting("'destroy' or 'retain'")).default('destroy'),
+      })
+      .prefault({}),
+    alarms: z
+      .strictObject({
+        /** Creates an SNS topic with this email subscribed. */
+        email: z.email(expecting('an email address')).optional(),
+        /** An existing SNS topic for the alarms (e.g. one wired to chat or paging). */
+        topicArn: z
+          .string(expecting('an SNS topic ARN'))
+          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'expected arn:aws:sns:<region>:<account>:<topic>')
+          .optional(),
+        serverErrorRatePercent: positive(100, 'a percentage').default(1),
+        p99LatencyMs: int(100, 30_000, 'the p99 latency threshold in ms').default(3_000),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    if (config.auth.mode === 'gamepot') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'mode'],
+        message: "'gamepot' is not yet supported by the CDK stack (its Lambda authorizer is not wired yet); use 'jwt'",
+      });
+    }
+    const timeoutMs = functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs });
+    if (timeoutMs > MAX_FUNCTION_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['upstream', 'timeoutMs'],
+        message: `with secret.timeoutMs the function timeout would be ${timeoutMs / 1000} s; it must stay under the API's 30 s limit (at most ${MAX_FUNCTION_TIMEOUT_MS / 1000} s)`,
+      });
+    }
+  });
+
+export type StageConfigInput = z.input<typeof stageConfigSchema>;
+export type StageSettings = z.output<typeof stageConfigSchema>;
+export type AuthConfig = StageSettings['auth'];
+export type SecretConfig = StageSettings['secret'];
+
+export interface StageConfig extends StageSettings {
+  /** The stage's name: part of the stack name and of every physical name, so stages coexist in one account. */
+  readonly stage: string;
+}
+
+export class StageConfigError extends Error {
+  constructor(
+    message: string,
+    readonly keys: readonly string[],
+  ) {
+    super(message);
+    this.name = 'StageConfigError';
+  }
+}
+
+/** Lowercase, starts with a letter, short enough for `friendship-<stage>-bulk-add-friendships` to fit Lambda's 64 characters. */
+const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+const TOP_LEVEL_KEYS = new Set(Object.keys(stageConfigSchema.shape));
+
+/** -c values arrive as strings: numbers, booleans, lists and objects are written as JSON. */
+function contextValue(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*([[{]|-?\d|true$|false$)/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+function setPath(target: Record<string, unknown>, keys: readonly string[], value: unknown): void {
+  const [head, ...rest] = keys;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const child = target[head];
+  const next: Record<string, unknown> = typeof child === 'object' && child !== null && !Array.isArray(child) ? { ...(child as Record<string, unknown>) } : {};
+  target[head] = next;
+  setPath(next, rest, value);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Reads and validates the selected stage from the app's whole context
+ * (`app.node.getAllContext()`): `stage`, `stages`, and dotted overrides.
+ */
+export function loadStageConfig(context: Readonly<Record<string, unknown>>): StageConfig {
+  const stage = context.stage ?? DEFAULT_STAGE;
+  if (typeof stage !== 'string' || !STAGE_NAME.test(stage)) {
+    throw new StageConfigError(`Invalid stage: "stage" must be 1 to 16 characters of a-z, 0-9 and -, starting with a letter (got ${JSON.stringify(stage)}).`, ['stage']);
+  }
+  const stages = context.stages;
+  const known = isRecord(stages) ? Object.keys(stages) : [];
+  const base = isRecord(stages) ? stages[stage] : undefined;
+  if (!isRecord(base)) {
+    throw new StageConfigError(
+      `Unknown stage "${stage}": cdk.json context "stages" has ${known.length > 0 ? known.map((name) => `"${name}"`).join(', ') : 'no stages'}. Add "stages.${stage}" or pick one with -c stage=<name>.`,
+      [`stages.${stage}`],
+    );
+  }
+
+  const raw: Record<string, unknown> = structuredClone(base);
+  const overrides = Object.entries(context).filter(([key]) => TOP_LEVEL_KEYS.has(key.split('.')[0] ?? ''));
+  // Whole sections first (`-c cors='{"allowOrigins":[]}'`), then single keys (`-c cors.maxAgeSeconds=600`).
+  for (const [key, value] of overrides.filter(([key]) => !key.includes('.'))) raw[key] = contextValue(value);
+  for (const [key, value] of overrides.filter(([key]) => key.includes('.'))) setPath(raw, key.split('.'), contextValue(value));
+
+  const parsed = stageConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({ key: issue.path.map(String).join('.') || '(stage)', message: issue.message }));
+    const lines = problems.map(({ key, message }) => `  - ${key}: ${message}`);
+    throw new StageConfigError(
+      `Invalid configuration for stage "${stage}" (cdk.json context "stages.${stage}", or -c <key>=<value>):\n${lines.join('\n')}`,
+      problems.map(({ key }) => key),
+    );
+  }
+  return { stage, ...parsed.data };
+}

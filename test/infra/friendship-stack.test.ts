@@ -1,0 +1,262 @@
+/**
+ * The default (dev) stage's stack, synthesized once for the whole file exactly as
+ * `cdk synth` does it: the real bundles from the local esbuild, and cdk-nag.
+ */
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { operationNames, routes, type OperationName } from '../../functions/routes.js';
+import { buildFriendshipApp } from '../../lib/friendship-app.js';
+import { accessLogFields, functionNameOf, type FriendshipStack } from '../../lib/friendship-stack.js';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+
+let app: App;
+let stack: FriendshipStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  app = new App({ context: cdkJson.context });
+  stack = buildFriendshipApp(app);
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+const functionLogicalId = (name: OperationName) => logicalIdOf(stack.functions[name]);
+const functionProps = (name: OperationName) => {
+  const resource = resources[functionLogicalId(name)];
+  if (!resource) throw new Error(`no function ${name}`);
+  return resource.Properties;
+};
+
+describe('the functions', () => {
+  it('are exactly six, one per operation, named by stage', () => {
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(6);
+    for (const name of operationNames) expect(functionProps(name).FunctionName).toBe(functionNameOf('dev', name));
+  });
+
+  it('run Node 22 or newer on arm64, with a timeout between the upstream deadline and the API limit', () => {
+    for (const name of operationNames) {
+      const props = functionProps(name);
+      expect(props.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.Timeout).toBe(15);
+      const environment = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Number(environment.UPSTREAM_TIMEOUT_MS)).toBeLessThan((props.Timeout as number) * 1000);
+      expect(props.Timeout).toBeLessThan(30);
+      expect(props.MemorySize).toBe(256);
+      // Unset by default: an account with a concurrency quota of 10 could not deploy it.
+      expect(props.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  it('each log to their own log group, with a retention, in JSON', () => {
+    for (const name of operationNames) {
+      const logging = functionProps(name).LoggingConfig as { LogGroup: { Ref: string }; LogFormat: string };
+      expect(logging.LogFormat).toBe('JSON');
+      expect(resources[logging.LogGroup.Ref]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 14 } });
+    }
+    const groups = operationNames.map((name) => (functionProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+    expect(new Set(groups).size).toBe(6);
+  });
+
+  it('are bundled as `npm run build` bundles them: ESM, minified, source map, the AWS SDK inside', () => {
+    for (const name of operationNames) {
+      const code = functionProps(name).Code as { S3Key: string };
+      const assetDir = path.join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+      const bundle = readFileSync(path.join(assetDir, 'index.mjs'), 'utf8');
+      expect(bundle.startsWith("import{createRequire as __cr}from'node:module';")).toBe(true);
+      expect(existsSync(path.join(assetDir, 'index.mjs.map'))).toBe(true);
+      expect(bundle).toContain('GetSecretValue');
+      expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+      // Minified: a few very long lines, not one statement per line.
+      expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1_000);
+      expect(functionProps(name).Handler).toBe('index.handler');
+    }
+  });
+});
+
+describe('the environment', () => {
+  it('holds the settings of functions/core/config.ts and no secret value', () => {
+    const secretRef = { Ref: logicalIdOf(stack.upstreamSecret.secret) };
+    for (const name of operationNames) {
+      const variables = (functionProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables).toEqual({
+        SECRET_ID: secretRef,
+        SECRET_TTL_SECONDS: '300',
+        SECRET_TIMEOUT_MS: '2000',
+        UPSTREAM_PROVIDER: 'ncloud-chat',
+        UPSTREAM_TIMEOUT_MS: '5000',
+        PLAYER_ID_CLAIM: 'player_id',
+        POWERTOOLS_SERVICE_NAME: 'friendship-bff',
+        POWERTOOLS_LOG_LEVEL: 'DEBUG',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('the secret is created without a committed value, kept on delete, and never resolved into the template', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { Name: 'friendship-bff/dev/upstream', GenerateSecretString: {}, SecretString: Match.absent() },
+    });
+    const text = JSON.stringify(template.toJSON());
+    expect(text).not.toContain('resolve:secretsmanager');
+    expect(text).not.toMatch(/apiKey"\s*:/);
+  });
+});
+
+describe('least privilege', () => {
+  it("each function's role allows exactly the secret read, on exactly that secret, and writing to its own log group", () => {
+    const secretRef = { Ref: logicalIdOf(stack.upstreamSecret.secret) };
+    for (const name of operationNames) {
+      const roleId = (functionProps(name).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(resources[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
+      const policies = ofType('AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
+      expect(policies).toHaveLength(1);
+      const statements = (policies[0]?.[1].Properties.PolicyDocument as { Statement: unknown[] }).Statement;
+      const logGroup = (functionProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(statements).toEqual([
+        { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
+        { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: secretRef },
+      ]);
+    }
+  });
+});
+
+describe('the API', () => {
+  it('maps each route of functions/routes.ts to its own function, payload format 2.0', () => {
+    const routeResources = ofType('AWS::ApiGatewayV2::Route');
+    expect(routeResources).toHaveLength(operationNames.length);
+    for (const name of operationNames) {
+      const { method, path: routePath } = routes[name];
+      const [, route] = routeResources.find(([, resource]) => resource.Properties.RouteKey === `${method} ${routePath}`) ?? [];
+      if (!route) throw new Error(`no route for ${name}`);
+      const integrationId = ((route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1]).Ref;
+      expect(resources[integrationId]?.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] },
+      });
+    }
+  });
+
+  it('puts the JWT authorizer on the five player routes and IAM on bulk', () => {
+    const [[authorizerId, authorizer] = []] = ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(ofType('AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['https://friendship-api.example.com'] },
+    });
+    for (const name of operationNames) {
+      const { method, path: routePath, access } = routes[name];
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${method} ${routePath}`,
+        ...(access === 'player' ? { AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } } : { AuthorizationType: 'AWS_IAM', AuthorizerId: Match.absent() }),
+      });
+    }
+    expect(operationNames.filter((name) => routes[name].access === 'player')).toHaveLength(5);
+  });
+
+  it('lets API Gateway invoke each function on its own route only', () => {
+    for (const name of operationNames) {
+      const { path: routePath } = routes[name];
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        FunctionName: { 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: { 'Fn::Join': ['', Match.arrayWith([`/*/*${routePath}`])] },
+      });
+    }
+  });
+
+  it('throttles, allows only the configured origins, and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['http://localhost:5173', 'https://game-dev.example.com'],
+        AllowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+        AllowHeaders: ['authorization', 'content-type'],
+        AllowCredentials: Match.absent(),
+      },
+    });
+    const [[, stage] = []] = ofType('AWS::ApiGatewayV2::Stage');
+    const settings = stage?.Properties.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] }; Format: string };
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toEqual(accessLogFields);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      responseLatencyMs: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
+    });
+    expect(resources[settings.DestinationArn['Fn::GetAtt'][0]]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 14 } });
+  });
+});
+
+describe('monitoring', () => {
+  it('alarms on the 5xx rate, p99 latency, throttles and function errors, and draws a dashboard', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    expect(alarms).toHaveLength(4);
+    const byDescription = (text: string) => alarms.find((alarm) => String(alarm.AlarmDescription).includes(text));
+    expect(byDescription('5xx answers above 5%')).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(byDescription('p99 latency above 5000 ms')).toMatchObject({
+      Threshold: 5000,
+      Metrics: [{ MetricStat: { Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Latency' }, Stat: 'p99' } }],
+    });
+    expect(byDescription('throttled')?.Metrics).toHaveLength(7);
+    expect(byDescription('function failed')?.Metrics).toHaveLength(7);
+    // dev sets no email and no topic: the alarms have no actions.
+    for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('cdk-nag: AwsSolutions and Serverless, run by the synth itself', () => {
+  interface Finding {
+    ruleName: string;
+    acknowledgedId?: string;
+    reason?: string;
+  }
+  interface Report {
+    pluginReports: { pluginName: string; violations: Finding[]; suppressedViolations?: Finding[] }[];
+  }
+
+  it('leaves no unacknowledged finding, and every acknowledgement carries its reason', () => {
+    const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as Report;
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations.map((finding) => `${plugin.pluginName}: ${finding.ruleName}`))).toEqual([]);
+    const acknowledged = report.pluginReports.flatMap((plugin) => plugin.suppressedViolations ?? []);
+    expect([...new Set(acknowledged.map((finding) => finding.acknowledgedId))].sort()).toEqual([
+      'AwsSolutions::AwsSolutions-SMG4',
+      'Serverless::Serverless-LambdaDLQ',
+      'Serverless::Serverless-LambdaTracing',
+    ]);
+    for (const finding of acknowledged) expect(finding.reason?.length).toBeGreaterThan(60);
+  });
+});
+
+describe('outputs', () => {
+  it('list the API URL, the secret ARN, and each function name and ARN', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
+    expect(outputs.ApiUrl?.Export?.Name).toBe('FriendshipBff-dev-ApiUrl');
+    expect(outputs.SecretArn?.Value).toEqual({ Ref: logicalIdOf(stack.upstreamSecret.secret) });
+    for (const name of operationNames) {
+      const pascal = name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+      expect(outputs[`${pascal}FunctionName`]?.Value).toEqual({ Ref: functionLogicalId(name) });
+      expect(outputs[`${pascal}FunctionArn`]?.Value).toEqual({ 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] });
+    }
+  });
+});

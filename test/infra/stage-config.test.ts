@@ -1,0 +1,155 @@
+/** The stage configuration: cdk.json's stages, -c overrides, and messages that name the key. No synth here. */
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { readConfig } from '../../functions/core/config.js';
+import { loadStageConfig, StageConfigError } from '../../lib/stage-config.js';
+import {
+  DEFAULT_SECRET_TIMEOUT_MS,
+  DEFAULT_SECRET_TTL_SECONDS,
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
+  MAX_FUNCTION_TIMEOUT_MS,
+  functionTimeoutMs,
+} from '../../lib/timeouts.js';
+
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+const stages = cdkJson.context.stages as Record<string, Record<string, unknown>>;
+
+function failure(context: Record<string, unknown>): StageConfigError {
+  try {
+    loadStageConfig({ ...cdkJson.context, ...context });
+  } catch (error) {
+    if (error instanceof StageConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('cdk.json stages', () => {
+  it('defaults to dev, with its documented example values', () => {
+    const config = loadStageConfig(cdkJson.context);
+    expect(config.stage).toBe('dev');
+    expect(config.auth).toEqual({
+      mode: 'jwt',
+      issuer: 'https://auth.example.com/',
+      audience: ['https://friendship-api.example.com'],
+      playerIdClaim: 'player_id',
+    });
+    expect(config.secret.source).toBe('create');
+    expect(config.functions.reservedConcurrency).toBeUndefined();
+  });
+
+  it('falls back to dev with no "stage" at all (a bare `cdk synth`)', () => {
+    const { stage: _stage, ...rest } = cdkJson.context;
+    expect(loadStageConfig(rest).stage).toBe('dev');
+  });
+
+  it('selects prod with -c stage=prod', () => {
+    const config = loadStageConfig({ ...cdkJson.context, stage: 'prod' });
+    expect(config.stage).toBe('prod');
+    expect(config.secret).toMatchObject({ source: 'name', name: 'friendship-bff/prod/upstream' });
+    expect(config.functions.reservedConcurrency).toBe(50);
+    expect(config.alarms.email).toBe('oncall@example.com');
+  });
+});
+
+describe('-c overrides', () => {
+  it('overrides one key, parsing numbers, lists and single audiences', () => {
+    const config = loadStageConfig({
+      ...cdkJson.context,
+      'auth.issuer': 'https://login.example.com/',
+      'auth.audience': 'game-client',
+      'functions.memoryMb': '1024',
+      'functions.reservedConcurrency': '20',
+      'cors.allowOrigins': '["https://play.example.com"]',
+    });
+    expect(config.auth).toMatchObject({ issuer: 'https://login.example.com/', audience: ['game-client'] });
+    expect(config.functions).toMatchObject({ memoryMb: 1024, reservedConcurrency: 20 });
+    expect(config.cors.allowOrigins).toEqual(['https://play.example.com']);
+  });
+
+  it('replaces a whole section with JSON', () => {
+    const config = loadStageConfig({ ...cdkJson.context, cors: '{"allowOrigins":[]}' });
+    expect(config.cors).toEqual({ allowOrigins: [], maxAgeSeconds: 3600 });
+  });
+
+  it('ignores context that is not configuration (CDK flags, unrelated keys)', () => {
+    const config = loadStageConfig({ ...cdkJson.context, '@aws-cdk/core:newStyleStackSynthesis': true, 'aws:cdk:bundling-stacks': [] });
+    expect(config.stage).toBe('dev');
+  });
+});
+
+describe('a bad or missing value fails with its key and what is expected', () => {
+  it('a missing issuer', () => {
+    const dev = stages.dev ?? {};
+    const error = failure({ stages: { dev: { ...dev, auth: { mode: 'jwt', audience: ['a'] } } } });
+    expect(error.keys).toEqual(['auth.issuer']);
+    expect(error.message).toContain('stage "dev"');
+    expect(error.message).toContain('auth.issuer: is missing: expected an https:// URL');
+  });
+
+  it('an issuer that is not https', () => {
+    expect(failure({ 'auth.issuer': 'http://login.example.com/' }).message).toContain('auth.issuer: expected an https:// URL');
+  });
+
+  it('an empty audience', () => {
+    expect(failure({ 'auth.audience': '[]' }).message).toContain('auth.audience: expected a non-empty list of audiences');
+  });
+
+  it('a number that is not one', () => {
+    const error = failure({ 'functions.memoryMb': 'lots' });
+    expect(error.message).toContain('functions.memoryMb: expected a whole number from 128 to 10240');
+  });
+
+  it('missing throttling', () => {
+    const { throttle: _throttle, ...dev } = stages.dev ?? {};
+    expect(failure({ stages: { dev } }).message).toContain('throttle: is missing: expected {"rateLimit", "burstLimit"}');
+  });
+
+  it('a misspelt key', () => {
+    expect(failure({ 'auth.isuer': 'https://login.example.com/' }).message).toContain('auth: Unrecognized key: "isuer"');
+  });
+
+  it('an origin with a path, or a retention CloudWatch does not offer', () => {
+    expect(failure({ 'cors.allowOrigins': '["https://game.example.com/"]' }).message).toContain('cors.allowOrigins.0: expected an origin');
+    expect(failure({ 'logs.retentionDays': '10' }).message).toContain('logs.retentionDays: expected one of 1, 3, 5, 7, 14, 30');
+  });
+
+  it('a secret source that does not exist, and a secret ARN that is not one', () => {
+    expect(failure({ 'secret.source': 'ssm' }).message).toContain('secret.source: expected {"source": "create" | "arn" | "name", ...}');
+    expect(failure({ secret: '{"source":"arn","arn":"friendship"}' }).message).toContain('secret.arn: expected arn:aws:secretsmanager:');
+  });
+
+  it('deadlines that would push the function past the API limit', () => {
+    const error = failure({ 'upstream.timeoutMs': '10000', 'secret.timeoutMs': '5000' });
+    expect(error.message).toContain("upstream.timeoutMs: with secret.timeoutMs the function timeout would be 31 s; it must stay under the API's 30 s limit");
+  });
+
+  it('auth.mode gamepot, which the stack does not wire yet', () => {
+    expect(failure({ auth: '{"mode":"gamepot"}' }).message).toContain("auth.mode: 'gamepot' is not yet supported by the CDK stack");
+  });
+
+  it('an unknown stage, listing the known ones', () => {
+    const error = failure({ stage: 'qa' });
+    expect(error.message).toBe('Unknown stage "qa": cdk.json context "stages" has "dev", "prod". Add "stages.qa" or pick one with -c stage=<name>.');
+  });
+
+  it('a stage name that cannot be part of resource names', () => {
+    expect(failure({ stage: 'Prod_EU' }).keys).toEqual(['stage']);
+  });
+});
+
+describe('the function timeout and the functions deadlines come from the same numbers', () => {
+  it('uses the defaults of functions/core/config.ts', () => {
+    const defaults = readConfig({ SECRET_ID: 'any' });
+    expect(defaults.secretTimeoutMs).toBe(DEFAULT_SECRET_TIMEOUT_MS);
+    expect(defaults.upstreamTimeoutMs).toBe(DEFAULT_UPSTREAM_TIMEOUT_MS);
+    expect(defaults.secretTtlMs).toBe(DEFAULT_SECRET_TTL_SECONDS * 1000);
+  });
+
+  it('covers 2 secret reads and 2 upstream calls, and stays under the API limit: 15 s by default', () => {
+    const timeout = functionTimeoutMs({ secretTimeoutMs: DEFAULT_SECRET_TIMEOUT_MS, upstreamTimeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS });
+    expect(timeout).toBe(15_000);
+    expect(timeout).toBeGreaterThanOrEqual(2 * DEFAULT_SECRET_TIMEOUT_MS + 2 * DEFAULT_UPSTREAM_TIMEOUT_MS);
+    expect(timeout).toBeLessThanOrEqual(MAX_FUNCTION_TIMEOUT_MS);
+  });
+});
