@@ -1,0 +1,139 @@
+/**
+ * `npm start` (bin/local.ts) as a developer runs it: it prints a banner whose
+ * URLs work, stops cleanly on SIGTERM, and a second instance on a taken port
+ * says so plainly and exits non-zero without a stack trace. It runs the tsx
+ * binary that `npx tsx` / `npm start` resolve to, directly, so that SIGTERM
+ * reaches bin/local.ts rather than an npm wrapper.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { projectRoot } from '../../lib/bundling.js';
+import { send } from '../support/http.js';
+
+const TSX = path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const BANNER_END = 'Press Ctrl+C to stop.';
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const started: Running[] = [];
+
+function startLocal(port: string): Running {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: port };
+  delete env.AUTH_MODE;
+  delete env.UPSTREAM_BASE_URL;
+  // Its own process group, so that cleanup after a failed test can reach its containers too.
+  const child = spawn(process.execPath, [TSX, 'bin/local.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const running = { child, stdout: () => out, stderr: () => err, exited };
+  started.push(running);
+  return running;
+}
+
+/** Resolves when the output holds `text`; rejects if the process exits first or the time runs out. */
+function waitFor(running: Running, text: string, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no "${text}" within ${timeoutMs} ms; stdout: ${running.stdout()} stderr: ${running.stderr()}`)), timeoutMs);
+    const check = () => running.stdout().includes(text) && done();
+    const exit = () => done(new Error(`exited before "${text}"; stdout: ${running.stdout()} stderr: ${running.stderr()}`));
+    function done(error?: Error) {
+      clearTimeout(timer);
+      running.child.stdout?.off('data', check);
+      running.child.off('exit', exit);
+      if (error) reject(error);
+      else resolve();
+    }
+    running.child.stdout?.on('data', check);
+    running.child.once('exit', exit);
+    check();
+  });
+}
+
+const within = <T>(promise: Promise<T>, ms: number, what: string) =>
+  Promise.race([promise, new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms).unref())]);
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+afterAll(async () => {
+  // Only if a test failed midway: stop what this file started, by its process group.
+  for (const running of started) {
+    if (running.child.exitCode === null && running.child.signalCode === null && running.child.pid !== undefined) {
+      try {
+        process.kill(-running.child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await within(running.exited, 10_000, 'cleanup').catch(() => undefined);
+    }
+  }
+});
+
+describe('npm start', () => {
+  it('prints a banner whose URLs work, refuses a second instance on the same port, and stops cleanly on SIGTERM', async () => {
+    const first = startLocal('0');
+    await waitFor(first, BANNER_END);
+    const banner = first.stdout();
+
+    // The banner lists the URLs, with the port the system chose.
+    const url = /HTTP API\s+(http:\/\/127\.0\.0\.1:(\d+))\n/.exec(banner)?.[1];
+    expect(url).toBeDefined();
+    const base = url as string;
+    const port = Number(new URL(base).port);
+    expect(port).toBeGreaterThan(0);
+    expect(banner).toContain(`POST ${base}/local/session`);
+    expect(banner).toContain(`JWKS: ${base}/local/jwks.json`);
+    expect(banner).toContain(`AWS_ENDPOINT_URL_LAMBDA=${base}`);
+    expect(banner).toContain(`OpenAPI             ${base}/openapi.json`);
+    expect(banner).toMatch(/upstream\s+embedded Ncloud emulator at http:\/\/127\.0\.0\.1:\d+\/v1\/api/);
+    expect(banner).toMatch(/Secrets Manager\s+embedded endpoint at http:\/\/127\.0\.0\.1:\d+/);
+    expect(banner).toContain(`curl -s -X POST ${base}/v1/api/friendship/request`);
+
+    // And they answer.
+    expect((await send(base, 'GET', '/openapi.json')).status).toBe(200);
+    const jwks = await send(base, 'GET', '/local/jwks.json');
+    expect(jwks.body).toMatchObject({ keys: [expect.objectContaining({ kty: 'RSA', alg: 'RS256' })] });
+    const session = await send(base, 'POST', '/local/session', { json: { playerId: 'start_alice' } });
+    expect(session.body).toMatchObject({ token: expect.any(String), expiresAt: expect.any(String) });
+    const token = (session.body as { token: string }).token;
+    const listed = await send(base, 'GET', '/v1/api/friendships', { token });
+    expect({ status: listed.status, body: listed.body }).toEqual({ status: 200, body: [] });
+
+    // A second instance on the same port: a plain message, a non-zero exit, no stack trace.
+    const second = startLocal(String(port));
+    const outcome = await within(second.exited, 20_000, 'the second instance');
+    expect(outcome).toEqual({ code: 1, signal: null });
+    expect(second.stderr()).toContain(`Port ${port} is already in use.`);
+    expect(second.stderr()).toContain('PORT=3001 npm start');
+    expect(second.stderr()).not.toMatch(/^\s+at /m);
+    expect(second.stderr()).not.toMatch(/Error:|EADDRINUSE/);
+    expect(second.stdout()).not.toContain(BANNER_END);
+    // The first is unharmed.
+    expect((await send(base, 'GET', '/openapi.json')).status).toBe(200);
+
+    // SIGTERM: a clean exit, and the port is free again.
+    first.child.kill('SIGTERM');
+    expect(await within(first.exited, 10_000, 'stopping on SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(first.stdout()).toContain('SIGTERM: stopping');
+    expect(first.stderr()).not.toMatch(/^\s+at /m);
+    expect(await portIsFree(port)).toBe(true);
+  }, 60_000);
+});
