@@ -32,6 +32,8 @@ export function shippedOptions(): BuildOptions {
     ...bundleOptions,
     mainFields: [...bundleOptions.mainFields],
     banner: { js: bundleOptions.banner },
+    alias: { ...bundleOptions.alias },
+    absWorkingDir: projectRoot,
     bundle: true,
     metafile: true,
     logLevel: 'warning',

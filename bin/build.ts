@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleFile, bundleOptions, distDir, entryOf, functionNames } from '../lib/bundling.js';
+import { bundleFile, bundleOptions, distDir, entryOf, functionNames, projectRoot } from '../lib/bundling.js';
 
 export async function buildBundles(): Promise<void> {
   await Promise.all(
@@ -11,6 +11,8 @@ export async function buildBundles(): Promise<void> {
         ...bundleOptions,
         mainFields: [...bundleOptions.mainFields],
         banner: { js: bundleOptions.banner },
+        alias: { ...bundleOptions.alias },
+        absWorkingDir: projectRoot,
         entryPoints: [entryOf(name)],
         outfile: bundleFile(name),
         bundle: true,

@@ -26,7 +26,17 @@ export const bundleOptions = {
   sourcemap: true,
   mainFields: ['module', 'main'],
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  // Cold start: the map keeps names and lines but not a second copy of every source.
+  sourcesContent: false,
+  // Cold start: Lambda's credentials are always in the environment (functions/core/lambda-credentials.ts).
+  alias: { '@aws-sdk/credential-provider-node': './functions/core/lambda-credentials.ts' },
 } as const;
+
+/** The same options in esbuild's CLI form, for NodejsFunction's `esbuildArgs`. Relative paths resolve from the project root. */
+export const esbuildCliArgs: Record<string, string> = {
+  '--sources-content': String(bundleOptions.sourcesContent),
+  ...Object.fromEntries(Object.entries(bundleOptions.alias).map(([from, to]) => [`--alias:${from}`, to])),
+};
 
 /** Where `npm run build` writes each function: dist/<name>/index.mjs. */
 export const distDir = path.join(projectRoot, 'dist');

@@ -11,7 +11,7 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLev
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundleOptions, entryOf, projectRoot, type FunctionName } from './bundling.js';
+import { bundleOptions, entryOf, esbuildCliArgs, projectRoot, type FunctionName } from './bundling.js';
 import { acknowledge } from './nag.js';
 
 /** Node 24: the newest Lambda runtime for Node (cdk-nag's L1 and LambdaLatestVersion ask for it); the bundles target node22 and run on it unchanged. */
@@ -82,6 +82,7 @@ export class OperationFunction extends Construct {
         sourceMap: bundleOptions.sourcemap,
         mainFields: [...bundleOptions.mainFields],
         banner: bundleOptions.banner,
+        esbuildArgs: esbuildCliArgs,
         // NodejsFunction leaves @aws-sdk/* out by default; we ship the SDK version we tested.
         bundleAwsSDK: true,
         // The local esbuild from node_modules; never Docker.
