@@ -40,17 +40,6 @@ export function shippedOptions(): BuildOptions {
   };
 }
 
-/**
- * The bundling changes proposed in the README's findings, as esbuild overrides,
- * so they can be measured before lib/bundling.ts takes them.
- */
-export function proposalOverrides(): BuildOptions {
-  return {
-    sourcesContent: false,
-    alias: { '@aws-sdk/credential-provider-node': path.join(benchDir, 'proposal-credentials.ts') },
-  };
-}
-
 export const bundles = {
   ours: bundleFile('request-friend'),
   naive: path.join(tmpDir, 'naive', 'index.cjs'),
@@ -78,19 +67,6 @@ export async function buildNaive(): Promise<Metafile> {
 export async function buildFloor(outfile: string = bundles.floor, overrides: BuildOptions = {}): Promise<Metafile> {
   const result = await build({ ...shippedOptions(), ...overrides, entryPoints: [path.join(benchDir, 'floor-handler.ts')], outfile });
   return result.metafile as Metafile;
-}
-
-/** Every shipped function bundled with the proposal's overrides, into .bench-tmp/proposal/<name>/index.mjs. */
-export async function buildProposal(names: readonly string[]): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  await Promise.all(
-    names.map(async (name) => {
-      const outfile = path.join(tmpDir, 'proposal', name, 'index.mjs');
-      await build({ ...shippedOptions(), ...proposalOverrides(), entryPoints: [path.join(projectRoot, 'functions', `${name}.ts`)], outfile });
-      files[name] = outfile;
-    }),
-  );
-  return files;
 }
 
 /** A variant of the shipped request-friend bundle, for measuring a lever before proposing it. */

@@ -6,10 +6,7 @@
  * (the file is written either way).
  *
  * Options: --rounds N (cold-start rounds, default 20), --warm N (warm requests
- * per implementation, default 2000), --out FILE (default bench/results.json),
- * --proposal (ours and the floor built with the bundling changes proposed in the
- * README's findings, into .bench-tmp/proposal/; writes .bench-tmp/results-proposal.json
- * unless --out is given).
+ * per implementation, default 2000), --out FILE (default bench/results.json).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,9 +16,6 @@ import { bundleFile, functionNames } from '../lib/bundling.js';
 import {
   benchDir,
   buildChild,
-  buildProposal,
-  proposalOverrides,
-  tmpDir,
   buildFloor,
   buildNaive,
   bundles,
@@ -48,16 +42,10 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '20' },
     warm: { type: 'string', default: '2000' },
     out: { type: 'string' },
-    proposal: { type: 'boolean', default: false },
   },
 });
-const PROPOSAL = args.proposal ?? false;
-const OUT = args.out ?? (PROPOSAL ? path.join(tmpDir, 'results-proposal.json') : path.join(benchDir, 'results.json'));
-/** What each implementation runs: the shipped and reference bundles, or their --proposal builds. */
-const paths: Record<Implementation, string> = PROPOSAL
-  ? { ours: path.join(tmpDir, 'proposal', 'request-friend', 'index.mjs'), naive: bundles.naive, floor: path.join(tmpDir, 'proposal', 'floor', 'index.mjs') }
-  : { ...bundles };
-const shippedFile = (name: string) => (PROPOSAL ? path.join(tmpDir, 'proposal', name, 'index.mjs') : bundleFile(name));
+const OUT = args.out ?? path.join(benchDir, 'results.json');
+const paths: Record<Implementation, string> = { ...bundles };
 const COLD_ROUNDS = Math.max(15, Number(args.rounds));
 const WARM_REQUESTS = Math.max(2000, Number(args.warm));
 /** Small blocks, alternated, so drift on a noisy machine hits every implementation alike. */
@@ -92,7 +80,7 @@ function assertOk(what: string, bad: { statusCode: number | undefined; body: str
 
 async function measureSizes() {
   const shipped: Record<string, BundleSize> = {};
-  for (const name of functionNames) shipped[name] = await sizeOf(shippedFile(name));
+  for (const name of functionNames) shipped[name] = await sizeOf(bundleFile(name));
   const reference: Record<string, BundleSize> = { naive: await sizeOf(paths.naive), floor: await sizeOf(paths.floor) };
   return { shipped, reference };
 }
@@ -241,7 +229,6 @@ async function main(): Promise<void> {
     buildNaive(),
     buildFloor(),
     buildChild(),
-    ...(PROPOSAL ? [buildProposal(functionNames), buildFloor(paths.floor, proposalOverrides())] : []),
   ]);
   const sizes = await measureSizes();
 
@@ -324,7 +311,6 @@ async function main(): Promise<void> {
 
   const output = {
     generatedAt: new Date().toISOString(),
-    ...(PROPOSAL ? { variant: 'proposal: sourcesContent false + env-only credential provider (not what ships yet)' } : {}),
     machine: machine(),
     settings: { coldRounds: COLD_ROUNDS, warmRequests: WARM_REQUESTS, warmBlock: BLOCK, warmupRequests: WARMUP_REQUESTS, concurrentRequests: CONCURRENT_REQUESTS },
     bundles: sizes.shipped,
@@ -343,7 +329,6 @@ async function main(): Promise<void> {
 
   const kb = (bytes: number) => (bytes / 1000).toFixed(1);
   const print = (text: string) => process.stdout.write(`${text}\n`);
-  if (PROPOSAL) print('\n*** --proposal: ours and the floor built with the proposed bundling changes, not what ships ***');
   print(`\nrequest-friend benchmark — ${output.machine.cpu}, ${output.machine.cores} cores, Node ${output.machine.node}\n`);
   print('Bundles (KB = 1,000 bytes)');
   print(
