@@ -10,8 +10,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { bundleFile, bundleOptions, projectRoot } from '../lib/bundling.js';
-import { NcloudEmulator } from '../local/ncloud-emulator.js';
-import { SecretsManagerEndpoint } from '../local/secrets-manager-endpoint.js';
+import { startUpstreams as startLocalUpstreams, type Upstreams } from '../local/upstreams.js';
 import type { BenchEvent, ChildCommand, ChildReply } from './protocol.js';
 
 export const benchDir = path.join(projectRoot, 'bench');
@@ -102,19 +101,9 @@ export async function sizeOf(file: string): Promise<BundleSize> {
   return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, mapBytes: map?.size ?? 0 };
 }
 
-export interface Upstreams {
-  emulator: NcloudEmulator;
-  secrets: SecretsManagerEndpoint;
-  stop(): Promise<void>;
-}
+export type { Upstreams };
 
-export async function startUpstreams(): Promise<Upstreams> {
-  const emulator = new NcloudEmulator({ apiKey: API_KEY, projectId: PROJECT_ID });
-  const secrets = new SecretsManagerEndpoint();
-  await Promise.all([emulator.start(), secrets.start()]);
-  secrets.put(SECRET_ARN, JSON.stringify({ apiKey: API_KEY, projectId: PROJECT_ID }));
-  return { emulator, secrets, stop: async () => void (await Promise.all([emulator.stop(), secrets.stop()])) };
-}
+export const startUpstreams = (): Promise<Upstreams> => startLocalUpstreams({ apiKey: API_KEY, projectId: PROJECT_ID, secretArn: SECRET_ARN });
 
 /**
  * A Lambda-like environment, built from nothing: the parent's own (tsx's loader

@@ -1,6 +1,5 @@
 /** Shared test parts: the upstream emulator, the Secrets Manager endpoint, bundles in containers, and events. */
-import { NcloudEmulator } from '../../local/ncloud-emulator.js';
-import { SecretsManagerEndpoint } from '../../local/secrets-manager-endpoint.js';
+import { startUpstreams as startLocalUpstreams, type Upstreams } from '../../local/upstreams.js';
 import { FunctionContainer } from '../../local/function-container.js';
 import { bundleFile } from '../../lib/bundling.js';
 import type { OperationName } from '../../functions/routes.js';
@@ -10,26 +9,9 @@ export const API_KEY = 'test-api-key-Zx81qP0w9kDm';
 export const PROJECT_ID = 'test-project-7f3a';
 export const SECRET_ARN = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:friendship-bff/upstream-AbCdEf';
 
+export type { Upstreams };
 
-export interface Upstreams {
-  emulator: NcloudEmulator;
-  secrets: SecretsManagerEndpoint;
-  stop(): Promise<void>;
-}
-
-export async function startUpstreams(): Promise<Upstreams> {
-  const emulator = new NcloudEmulator({ apiKey: API_KEY, projectId: PROJECT_ID });
-  const secrets = new SecretsManagerEndpoint();
-  await Promise.all([emulator.start(), secrets.start()]);
-  secrets.put(SECRET_ARN, JSON.stringify({ apiKey: API_KEY, projectId: PROJECT_ID }));
-  return {
-    emulator,
-    secrets,
-    stop: async () => {
-      await Promise.all([emulator.stop(), secrets.stop()]);
-    },
-  };
-}
+export const startUpstreams = (): Promise<Upstreams> => startLocalUpstreams({ apiKey: API_KEY, projectId: PROJECT_ID, secretArn: SECRET_ARN });
 
 export function functionEnv(upstreams: Upstreams, extra: Record<string, string> = {}): Record<string, string> {
   return {
