@@ -41,6 +41,8 @@ const inputCodes: Record<OperationName, ErrorCode[]> = {
   'list-friendships': ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'INVALID_STATUS', 'INVALID_PAGING', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
   'bulk-add-friendships': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'TOO_MANY_PAIRS', 'DUPLICATE_PAIRS', 'TRUSTED_CALLER_ONLY'],
 };
+/** A GamePot session that loginauth could not check (auth.mode gamepot). */
+const playerCodes: ErrorCode[] = ['SESSION_UNAVAILABLE'];
 const sharedCodes: ErrorCode[] = ['METHOD_NOT_ALLOWED', 'UPSTREAM_REJECTED', 'UPSTREAM_RATE_LIMITED', 'UPSTREAM_ERROR', 'UPSTREAM_AUTH', 'UPSTREAM_CONFIG', 'UPSTREAM_TIMEOUT', 'SECRET_UNAVAILABLE', 'SECRET_MALFORMED', 'INTERNAL'];
 
 const inputSchemas: Partial<Record<OperationName, z.ZodMiniType>> = {
@@ -94,7 +96,7 @@ const UPSTREAM_REJECTED_STATUSES = [400, 404, 409] as const;
 
 function errorResponses(name: OperationName): Record<string, Schema> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...inputCodes[name], ...sharedCodes]) {
+  for (const code of [...inputCodes[name], ...(routes[name].access === 'player' ? playerCodes : []), ...sharedCodes]) {
     const status = errorStatus[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -114,7 +116,7 @@ function errorResponses(name: OperationName): Record<string, Schema> {
   const gateway = routes[name].access === 'player' ? '401' : '403';
   const own = responses[gateway];
   responses[gateway] = {
-    description: `${String(own?.description ?? '')} API Gateway refuses a request its authorizer rejects with its own body {"message": "Unauthorized"} (JWT) or {"message": "Forbidden"} (IAM).`.trim(),
+    description: `${String(own?.description ?? '')} API Gateway refuses a request its authorizer rejects with its own body: {"message": "Unauthorized"} for a missing or invalid JWT, or a missing Authorization or X-GamePot-Member-Id header in GamePot mode; {"message": "Forbidden"} for bulk without IAM.`.trim(),
     content: { 'application/json': { schema: { oneOf: [ref('ErrorEnvelope'), ref('GatewayRefusal')] } } },
   };
   return responses;

@@ -182,7 +182,7 @@ describe('codes that bad input cannot reach through the HTTP API, because API Ga
       UPSTREAM_TIMEOUT: 'faults.test.ts',
       SECRET_UNAVAILABLE: 'faults.test.ts',
       SECRET_MALFORMED: 'faults.test.ts',
-      SESSION_UNAVAILABLE: 'GamePot session mode: gamepot-authorizer.test.ts',
+      SESSION_UNAVAILABLE: 'GamePot session mode: gamepot.test.ts, gamepot-authorizer.test.ts',
       INTERNAL: 'an unexpected failure: bundle-upstream.test.ts (missing SECRET_ID)',
     };
     const uncovered = Object.keys(errorStatus).filter((code) => !coveredHere.has(code) && !(code in elsewhere));

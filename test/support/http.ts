@@ -146,33 +146,44 @@ export class Api {
   }
 }
 
-/** One player with a session, acting through the HTTP API. */
+/** One player with a session, acting through the HTTP API. Subclasses change only how the session is carried. */
 export class Player {
   constructor(
-    private readonly api: Api,
+    protected readonly api: Api,
     readonly id: string,
     readonly token: string,
   ) {}
 
+  /** The session as request options: a bearer token here. */
+  get credentials(): SendOptions {
+    return { token: this.token };
+  }
+
+  /** Any operation, with the session laid over the options (headers merged, the session winning). */
+  call(operation: OperationName, options: SendOptions = {}): Promise<HttpReply> {
+    const credentials = this.credentials;
+    return this.api.call(operation, { ...options, ...credentials, headers: { ...options.headers, ...credentials.headers } });
+  }
+
   request(friendId: string, message?: string): Promise<HttpReply> {
-    return this.api.call('request-friend', { token: this.token, json: message === undefined ? { friendId } : { friendId, message } });
+    return this.call('request-friend', { json: message === undefined ? { friendId } : { friendId, message } });
   }
 
   accept(friendId: string): Promise<HttpReply> {
-    return this.api.call('accept-friend', { token: this.token, json: { friendId } });
+    return this.call('accept-friend', { json: { friendId } });
   }
 
   reject(friendId: string): Promise<HttpReply> {
-    return this.api.call('reject-friend', { token: this.token, json: { friendId } });
+    return this.call('reject-friend', { json: { friendId } });
   }
 
   /** Ends through a JSON body, or through the query as a client that cannot send a DELETE body does. */
   end(friendId: string, via: 'body' | 'query' = 'body'): Promise<HttpReply> {
-    return this.api.call('end-friendship', via === 'body' ? { token: this.token, json: { friendId } } : { token: this.token, query: { friendId } });
+    return this.call('end-friendship', via === 'body' ? { json: { friendId } } : { query: { friendId } });
   }
 
   list(status?: ListStatus): Promise<HttpReply> {
-    return this.api.call('list-friendships', { token: this.token, ...(status ? { query: { status } } : {}) });
+    return this.call('list-friendships', status ? { query: { status } } : {});
   }
 
   /** `status → [friend ids]` over every list status: the whole of what this player can see. */
