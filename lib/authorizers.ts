@@ -1,30 +1,46 @@
 /**
  * Who may call which route. Player routes get the player authorizer of the
- * stage's `auth.mode`; the trusted (bulk) route gets IAM.
+ * stage's `auth.mode`; the trusted (bulk) route gets IAM in every mode.
  *
- * The seam for GamePot sessions: `auth.mode: gamepot` will return an
- * HttpLambdaAuthorizer (REQUEST, simple responses, identity sources
- * `$request.header.Authorization` and `$request.header.X-GamePot-Member-Id`,
- * results cached for `auth.cacheTtlSeconds`) over the `gamepot-authorizer`
- * function, built with OperationFunction like the six operations, and add
- * `x-gamepot-member-id` to `corsHeaders`. Until then
- * the stage schema refuses that mode, and this module fails loudly if reached.
+ * - `jwt`: API Gateway's JWT authorizer (issuer, audience, signature, expiry).
+ * - `gamepot`: a Lambda REQUEST authorizer over the `gamepot-authorizer` function
+ *   (functions/gamepot-authorizer.ts), which checks the GamePot login token with
+ *   loginauth. Simple responses, payload format 2.0, identity sources
+ *   `Authorization` and `X-GamePot-Member-Id` (a request missing either is refused
+ *   by API Gateway with 401 before the function runs, and the result cache is keyed
+ *   by both), answers cached for `auth.cacheTtlSeconds`.
  */
+import { Duration } from 'aws-cdk-lib';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Access } from '../functions/routes.js';
 import type { AuthConfig } from './stage-config.js';
+
+/** The GamePot session's two headers, as API Gateway names them in an identity source. */
+export const GAMEPOT_IDENTITY_SOURCES = ['$request.header.Authorization', '$request.header.X-GamePot-Member-Id'] as const;
+/** GAMEPOT_LOGINAUTH_URL: the default of functions/core/config.ts, set explicitly on the authorizer (test/infra checks that they agree). */
+export const GAMEPOT_LOGINAUTH_URL = 'https://gamepot.apigw.ntruss.com/gpapps/v1/loginauth';
 
 export interface RouteAuthorizers {
   readonly player: IHttpRouteAuthorizer;
   readonly trusted: IHttpRouteAuthorizer;
-  /** The PLAYER_ID_CLAIM the functions read, for this mode. */
-  readonly playerIdClaim: string;
+  /**
+   * The PLAYER_ID_CLAIM the functions read, for this mode. Undefined in `gamepot`
+   * mode: there the functions read the Lambda authorizer's `playerId` context key
+   * (AUTHORIZER_PLAYER_KEY in functions/core/identity.ts), which no variable renames.
+   */
+  readonly playerIdClaim: string | undefined;
   /** The request headers a browser must be allowed to send (CORS) for this mode. */
   readonly corsHeaders: readonly string[];
 }
 
-export function routeAuthorizers(auth: AuthConfig): RouteAuthorizers {
+export interface AuthorizerFunctions {
+  /** The `gamepot-authorizer` function; required in `gamepot` mode. */
+  readonly gamepotAuthorizer?: IFunction;
+}
+
+export function routeAuthorizers(auth: AuthConfig, functions: AuthorizerFunctions = {}): RouteAuthorizers {
   const trusted = new HttpIamAuthorizer();
   switch (auth.mode) {
     case 'jwt':
@@ -35,8 +51,23 @@ export function routeAuthorizers(auth: AuthConfig): RouteAuthorizers {
         playerIdClaim: auth.playerIdClaim,
         corsHeaders: ['authorization', 'content-type'],
       };
-    case 'gamepot':
-      throw new Error("auth.mode 'gamepot' is not yet supported by the CDK stack; use 'jwt'");
+    case 'gamepot': {
+      const handler = functions.gamepotAuthorizer;
+      if (!handler) throw new Error("auth.mode 'gamepot' needs the gamepot-authorizer function");
+      return {
+        // No `role`: HttpLambdaAuthorizer then adds a Lambda permission for apigateway.amazonaws.com
+        // whose SourceArn is this API's authorizer (execute-api:<region>:<account>:<api id>/authorizers/<id>).
+        player: new HttpLambdaAuthorizer('GamePotSession', handler, {
+          authorizerName: 'GamePotSession',
+          responseTypes: [HttpLambdaResponseType.SIMPLE],
+          identitySource: [...GAMEPOT_IDENTITY_SOURCES],
+          resultsCacheTtl: Duration.seconds(auth.cacheTtlSeconds),
+        }),
+        trusted,
+        playerIdClaim: undefined,
+        corsHeaders: ['authorization', 'content-type', 'x-gamepot-member-id'],
+      };
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The friendship BFF: an HTTP API with one Lambda function per friendship
  * operation, the upstream key in Secrets Manager, access logs, alarms and a
- * dashboard. The routes come from functions/routes.ts, never restated here.
+ * dashboard; in `auth.mode: gamepot` a seventh function, the Lambda authorizer
+ * of the player routes. The routes come from functions/routes.ts, never restated here.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -21,11 +22,12 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { operationNames, routes, type OperationName } from '../functions/routes.js';
-import { authorizerFor, routeAuthorizers } from './authorizers.js';
+import { authorizerFor, GAMEPOT_LOGINAUTH_URL, routeAuthorizers } from './authorizers.js';
+import type { FunctionName } from './bundling.js';
 import { Monitoring } from './monitoring.js';
 import { OperationFunction } from './operation-function.js';
 import type { StageConfig } from './stage-config.js';
-import { functionTimeoutMs } from './timeouts.js';
+import { authorizerTimeoutMs, DEFAULT_LOGINAUTH_TIMEOUT_MS, functionTimeoutMs } from './timeouts.js';
 import { UpstreamSecret } from './upstream-secret.js';
 
 export interface FriendshipStackProps extends StackProps {
@@ -33,7 +35,7 @@ export interface FriendshipStackProps extends StackProps {
 }
 
 export const stackNameOf = (stage: string) => `FriendshipBff-${stage}`;
-export const functionNameOf = (stage: string, operation: OperationName) => `friendship-${stage}-${operation}`;
+export const functionNameOf = (stage: string, name: FunctionName) => `friendship-${stage}-${name}`;
 
 /** JSON access log lines: who asked for what, what they got, how long it took, and why it failed. */
 export const accessLogFields = {
@@ -69,6 +71,9 @@ export class FriendshipStack extends Stack {
   readonly monitoring: Monitoring;
   /** The deployed function timeout, derived from the functions' deadlines (lib/timeouts.ts). */
   readonly functionTimeout: Duration;
+  /** `auth.mode: gamepot` only: the Lambda REQUEST authorizer of the player routes, and its timeout. */
+  readonly gamepotAuthorizer: NodejsFunction | undefined;
+  readonly authorizerTimeout: Duration | undefined;
 
   constructor(scope: Construct, id: string, props: FriendshipStackProps) {
     super(scope, id, {
@@ -81,29 +86,16 @@ export class FriendshipStack extends Stack {
     Tags.of(this).add('stage', config.stage);
 
     this.upstreamSecret = new UpstreamSecret(this, 'UpstreamSecret', { stage: config.stage, config: config.secret });
-    const authorizers = routeAuthorizers(config.auth);
     const logRemoval = config.logs.removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.functionTimeout = Duration.millis(functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs }));
 
-    // The functions' variables (functions/core/config.ts). SECRET_ID names the secret; its value is read at run time.
-    const environment: Record<string, string> = {
-      SECRET_ID: this.upstreamSecret.secretId,
-      SECRET_TTL_SECONDS: String(config.secret.ttlSeconds),
-      SECRET_TIMEOUT_MS: String(config.secret.timeoutMs),
-      UPSTREAM_PROVIDER: config.upstream.provider,
-      UPSTREAM_TIMEOUT_MS: String(config.upstream.timeoutMs),
-      PLAYER_ID_CLAIM: authorizers.playerIdClaim,
-      POWERTOOLS_SERVICE_NAME: 'friendship-bff',
-      ...(config.upstream.baseUrl ? { UPSTREAM_BASE_URL: config.upstream.baseUrl } : {}),
-    };
-
-    const functions = {} as Record<OperationName, NodejsFunction>;
-    for (const name of operationNames) {
-      const operation = new OperationFunction(this, pascal(name), {
+    /** Every function, the authorizer included, is built the same way: bundling, log group, own role, secret read. */
+    const buildFunction = (name: FunctionName, description: string, timeout: Duration, environment: Record<string, string>): NodejsFunction => {
+      const built = new OperationFunction(this, pascal(name), {
         name,
         functionName: functionNameOf(config.stage, name),
-        description: `Friendship BFF (${config.stage}): ${routes[name].method} ${routes[name].path}`,
-        timeout: this.functionTimeout,
+        description: `Friendship BFF (${config.stage}): ${description}`,
+        timeout,
         memoryMb: config.functions.memoryMb,
         reservedConcurrency: config.functions.reservedConcurrency,
         logLevel: config.functions.logLevel,
@@ -111,8 +103,45 @@ export class FriendshipStack extends Stack {
         logRemoval,
         environment,
       });
-      this.upstreamSecret.grantRead(operation.role);
-      functions[name] = operation.function;
+      this.upstreamSecret.grantRead(built.role);
+      return built.function;
+    };
+
+    // The variables of functions/core/config.ts. SECRET_ID names the secret; its value is read at run time.
+    const secretEnvironment: Record<string, string> = {
+      SECRET_ID: this.upstreamSecret.secretId,
+      SECRET_TTL_SECONDS: String(config.secret.ttlSeconds),
+      SECRET_TIMEOUT_MS: String(config.secret.timeoutMs),
+      POWERTOOLS_SERVICE_NAME: 'friendship-bff',
+    };
+
+    if (config.auth.mode === 'gamepot') {
+      const loginauthTimeoutMs = DEFAULT_LOGINAUTH_TIMEOUT_MS;
+      this.authorizerTimeout = Duration.millis(authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs }));
+      // It reads the secret (for the project id) and calls loginauth; it never calls the friendship API.
+      this.gamepotAuthorizer = buildFunction('gamepot-authorizer', 'the GamePot session authorizer of the player routes', this.authorizerTimeout, {
+        ...secretEnvironment,
+        GAMEPOT_LOGINAUTH_URL,
+        LOGINAUTH_TIMEOUT_MS: String(loginauthTimeoutMs),
+      });
+    } else {
+      this.gamepotAuthorizer = undefined;
+      this.authorizerTimeout = undefined;
+    }
+    const authorizers = routeAuthorizers(config.auth, { gamepotAuthorizer: this.gamepotAuthorizer });
+
+    const environment: Record<string, string> = {
+      ...secretEnvironment,
+      UPSTREAM_PROVIDER: config.upstream.provider,
+      UPSTREAM_TIMEOUT_MS: String(config.upstream.timeoutMs),
+      // In gamepot mode the functions read the authorizer's `playerId` context key instead, and no claim is named.
+      ...(authorizers.playerIdClaim !== undefined ? { PLAYER_ID_CLAIM: authorizers.playerIdClaim } : {}),
+      ...(config.upstream.baseUrl ? { UPSTREAM_BASE_URL: config.upstream.baseUrl } : {}),
+    };
+
+    const functions = {} as Record<OperationName, NodejsFunction>;
+    for (const name of operationNames) {
+      functions[name] = buildFunction(name, `${routes[name].method} ${routes[name].path}`, this.functionTimeout, environment);
     }
     this.functions = functions;
 
@@ -161,7 +190,13 @@ export class FriendshipStack extends Stack {
     });
     this.apiUrl = this.apiStage.url;
 
-    this.monitoring = new Monitoring(this, 'Monitoring', { stage: config.stage, api: this.api, functions, alarms: config.alarms });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: config.stage,
+      api: this.api,
+      // The authorizer too: if it fails or is throttled, every player route answers 500.
+      functions: this.gamepotAuthorizer ? { ...functions, 'gamepot-authorizer': this.gamepotAuthorizer } : functions,
+      alarms: config.alarms,
+    });
 
     this.outputs();
   }
@@ -189,6 +224,8 @@ export class FriendshipStack extends Stack {
   private outputs(): void {
     const exportPrefix = this.stackName;
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'The API base URL', exportName: `${exportPrefix}-ApiUrl` });
+    // For IAM policies written outside this app: execute-api:Invoke on arn:aws:execute-api:<region>:<account>:<ApiId>/*/POST/v1/api/friendship/bulk.
+    new CfnOutput(this, 'ApiId', { value: this.api.apiId, description: 'The API id (for execute-api ARNs)', exportName: `${exportPrefix}-ApiId` });
     new CfnOutput(this, 'SecretArn', {
       value: this.upstreamSecret.secretArn,
       description: 'The upstream credentials secret {"apiKey", "projectId"}',
@@ -198,6 +235,14 @@ export class FriendshipStack extends Stack {
       const fn = this.functions[name];
       new CfnOutput(this, `${pascal(name)}FunctionName`, { value: fn.functionName, description: `${name}: function name`, exportName: `${exportPrefix}-${pascal(name)}FunctionName` });
       new CfnOutput(this, `${pascal(name)}FunctionArn`, { value: fn.functionArn, description: `${name}: function ARN`, exportName: `${exportPrefix}-${pascal(name)}FunctionArn` });
+    }
+    if (this.gamepotAuthorizer) {
+      // Its name, to find its logs and metrics. Only API Gateway invokes it: grantInvoke does not offer it.
+      new CfnOutput(this, 'GamepotAuthorizerFunctionName', {
+        value: this.gamepotAuthorizer.functionName,
+        description: 'gamepot-authorizer: function name (API Gateway invokes it; no grant is offered)',
+        exportName: `${exportPrefix}-GamepotAuthorizerFunctionName`,
+      });
     }
   }
 }

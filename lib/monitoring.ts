@@ -1,6 +1,7 @@
 /**
  * Alarms and a small dashboard: the API's 5xx rate and p99 latency, and the
- * functions' throttles and errors, with an optional SNS topic or email.
+ * functions' throttles and errors (the GamePot authorizer's included, when the
+ * stage has one), with an optional SNS topic or email.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';

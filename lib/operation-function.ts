@@ -1,5 +1,6 @@
 /**
- * One friendship operation as a Lambda function: bundled by NodejsFunction with
+ * One friendship operation (or, in `auth.mode: gamepot`, the session authorizer)
+ * as a Lambda function: bundled by NodejsFunction with
  * the local esbuild and the options of `npm run build` (lib/bundling.ts), its own
  * log group and its own role, which may write to that log group and read the
  * upstream secret, and nothing else.

@@ -8,14 +8,23 @@
 import * as z from 'zod';
 import { upstreamProviders } from '../functions/core/config.js';
 import {
+  API_AUTHORIZER_LIMIT_MS,
+  AUTHORIZER_OVERHEAD_MS,
+  DEFAULT_LOGINAUTH_TIMEOUT_MS,
   DEFAULT_SECRET_TIMEOUT_MS,
   DEFAULT_SECRET_TTL_SECONDS,
   DEFAULT_UPSTREAM_TIMEOUT_MS,
+  MAX_AUTHORIZER_TIMEOUT_MS,
   MAX_FUNCTION_TIMEOUT_MS,
+  authorizerTimeoutMs,
   functionTimeoutMs,
 } from './timeouts.js';
 
 export const DEFAULT_STAGE = 'dev';
+/** auth.cacheTtlSeconds (gamepot): how long API Gateway keeps an authorizer answer. */
+export const DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS = 300;
+/** API Gateway caches an authorizer answer for at most an hour. */
+export const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3_600;
 
 /** Message for an issue: "is missing" when there was no value at all, so the fix is obvious. */
 const expecting = (what: string) => ({
@@ -90,13 +99,19 @@ const auth = z.discriminatedUnion(
       /** PLAYER_ID_CLAIM: the claim that holds the player id. */
       playerIdClaim: z.string(expecting('a claim name')).min(1, expecting('a claim name')).default('sub'),
     }),
-    /** GamePot sessions through a Lambda REQUEST authorizer: accepted by the schema, refused below until the stack wires it. */
+    /**
+     * GamePot sessions through a Lambda REQUEST authorizer (the `gamepot-authorizer` function),
+     * whose answers API Gateway caches per pair of Authorization and X-GamePot-Member-Id values.
+     */
     z.strictObject({
       mode: z.literal('gamepot'),
-      cacheTtlSeconds: int(0, 3_600, 'the authorizer cache TTL').default(300),
+      /** 0 turns the cache off; 3600 is API Gateway's maximum. */
+      cacheTtlSeconds: int(0, MAX_AUTHORIZER_CACHE_TTL_SECONDS, 'seconds API Gateway caches an authorizer answer; 0 turns caching off').default(
+        DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS,
+      ),
     }),
   ],
-  expecting('{"mode": "jwt", "issuer", "audience", ...} ("gamepot" is not yet supported)'),
+  expecting('{"mode": "jwt", "issuer", "audience", ...} or {"mode": "gamepot", "cacheTtlSeconds"?}'),
 );
 
 /** An origin is scheme://host[:port], with no path; `*` only when written out. */
@@ -168,11 +183,14 @@ export const stageConfigSchema = z
   })
   .superRefine((config, ctx) => {
     if (config.auth.mode === 'gamepot') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['auth', 'mode'],
-        message: "'gamepot' is not yet supported by the CDK stack (its Lambda authorizer is not wired yet); use 'jwt'",
-      });
+      const authorizerMs = authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs: DEFAULT_LOGINAUTH_TIMEOUT_MS });
+      if (authorizerMs > MAX_AUTHORIZER_TIMEOUT_MS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secret', 'timeoutMs'],
+          message: `with auth.mode 'gamepot' the authorizer's timeout would be ${authorizerMs / 1000} s (one secret read + one ${DEFAULT_LOGINAUTH_TIMEOUT_MS / 1000} s loginauth call + ${AUTHORIZER_OVERHEAD_MS / 1000} s); it must stay well inside API Gateway's ${API_AUTHORIZER_LIMIT_MS / 1000} s authorizer limit (at most ${MAX_AUTHORIZER_TIMEOUT_MS / 1000} s): expected at most ${MAX_AUTHORIZER_TIMEOUT_MS - DEFAULT_LOGINAUTH_TIMEOUT_MS - AUTHORIZER_OVERHEAD_MS} ms`,
+        });
+      }
     }
     const timeoutMs = functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs });
     if (timeoutMs > MAX_FUNCTION_TIMEOUT_MS) {

@@ -1,6 +1,6 @@
 /**
  * The function's time budget, derived from the same numbers the functions use.
- * The defaults below are those of functions/core/config.ts (test/infra/timeouts.test.ts
+ * The defaults below are those of functions/core/config.ts (test/infra/stage-config.test.ts
  * checks that they agree), so the deployed timeout and the functions' deadlines
  * cannot drift apart.
  */
@@ -12,11 +12,17 @@ export const DEFAULT_SECRET_TIMEOUT_MS = 2_000;
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5_000;
 /** SECRET_TTL_SECONDS: how long a container keeps the key. */
 export const DEFAULT_SECRET_TTL_SECONDS = 300;
+/** LOGINAUTH_TIMEOUT_MS: one call to GamePot's loginauth (the GamePot session authorizer only). */
+export const DEFAULT_LOGINAUTH_TIMEOUT_MS = 2_000;
 
 /** API Gateway HTTP APIs end every integration after 30 s; the function must answer well before. */
 export const API_INTEGRATION_LIMIT_MS = 30_000;
 /** The largest function timeout we accept: one second under the API's limit. */
 export const MAX_FUNCTION_TIMEOUT_MS = API_INTEGRATION_LIMIT_MS - 1_000;
+/** API Gateway HTTP APIs give a Lambda authorizer 10 s, cold start included; past that the client gets a 500. */
+export const API_AUTHORIZER_LIMIT_MS = 10_000;
+/** The largest authorizer timeout we accept: 2 s under the API's limit, for a cold start (init is not part of the timeout) and the network. */
+export const MAX_AUTHORIZER_TIMEOUT_MS = API_AUTHORIZER_LIMIT_MS - 2_000;
 /** Headroom for the handler's own work (parsing, validation, logging) and a slow first TLS handshake. */
 export const HANDLER_OVERHEAD_MS = 750;
 
@@ -37,5 +43,26 @@ export interface Deadlines {
  */
 export function functionTimeoutMs({ secretTimeoutMs, upstreamTimeoutMs }: Deadlines): number {
   const budget = 2 * secretTimeoutMs + 2 * upstreamTimeoutMs + ANSWER_MARGIN_MS + HANDLER_OVERHEAD_MS;
+  return Math.ceil(budget / 1_000) * 1_000;
+}
+
+/** What the authorizer keeps beyond its two waits: the answer margin and the handler's overhead. */
+export const AUTHORIZER_OVERHEAD_MS = ANSWER_MARGIN_MS + HANDLER_OVERHEAD_MS;
+
+export interface AuthorizerDeadlines {
+  readonly secretTimeoutMs: number;
+  readonly loginauthTimeoutMs: number;
+}
+
+/**
+ * The GamePot session authorizer (functions/core/gamepot-session.ts) waits at most
+ * twice: one secret read on a cold container (for the project id; never re-read,
+ * since no upstream rejects it) and one loginauth call (never retried). Plus the
+ * answer margin and the handler's overhead. Anything longer is cut short by its
+ * Deadline, which answers `denied: SESSION_UNAVAILABLE` before Lambda would kill it.
+ * With the defaults: 2 s + 2 s + 0.25 s + 0.75 s = 5 s, well inside API Gateway's 10 s.
+ */
+export function authorizerTimeoutMs({ secretTimeoutMs, loginauthTimeoutMs }: AuthorizerDeadlines): number {
+  const budget = secretTimeoutMs + loginauthTimeoutMs + AUTHORIZER_OVERHEAD_MS;
   return Math.ceil(budget / 1_000) * 1_000;
 }

@@ -37,8 +37,9 @@ const functionProps = (name: OperationName) => {
 };
 
 describe('the functions', () => {
-  it('are exactly six, one per operation, named by stage', () => {
+  it('are exactly six, one per operation, named by stage (no GamePot authorizer in JWT mode)', () => {
     expect(ofType('AWS::Lambda::Function')).toHaveLength(6);
+    expect(stack.gamepotAuthorizer).toBeUndefined();
     for (const name of operationNames) expect(functionProps(name).FunctionName).toBe(functionNameOf('dev', name));
   });
 
@@ -249,9 +250,10 @@ describe('cdk-nag: AwsSolutions and Serverless, run by the synth itself', () => 
 });
 
 describe('outputs', () => {
-  it('list the API URL, the secret ARN, and each function name and ARN', () => {
+  it('list the API URL and id, the secret ARN, and each function name and ARN', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
     expect(outputs.ApiUrl?.Export?.Name).toBe('FriendshipBff-dev-ApiUrl');
+    expect(outputs.ApiId).toEqual(expect.objectContaining({ Value: { Ref: logicalIdOf(stack.api) }, Export: { Name: 'FriendshipBff-dev-ApiId' } }));
     expect(outputs.SecretArn?.Value).toEqual({ Ref: logicalIdOf(stack.upstreamSecret.secret) });
     for (const name of operationNames) {
       const pascal = name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());

@@ -4,10 +4,14 @@ import { readFileSync } from 'node:fs';
 import { readConfig } from '../../functions/core/config.js';
 import { loadStageConfig, StageConfigError } from '../../lib/stage-config.js';
 import {
+  API_AUTHORIZER_LIMIT_MS,
+  DEFAULT_LOGINAUTH_TIMEOUT_MS,
   DEFAULT_SECRET_TIMEOUT_MS,
   DEFAULT_SECRET_TTL_SECONDS,
   DEFAULT_UPSTREAM_TIMEOUT_MS,
+  MAX_AUTHORIZER_TIMEOUT_MS,
   MAX_FUNCTION_TIMEOUT_MS,
+  authorizerTimeoutMs,
   functionTimeoutMs,
 } from '../../lib/timeouts.js';
 
@@ -41,6 +45,14 @@ describe('cdk.json stages', () => {
   it('falls back to dev with no "stage" at all (a bare `cdk synth`)', () => {
     const { stage: _stage, ...rest } = cdkJson.context;
     expect(loadStageConfig(rest).stage).toBe('dev');
+  });
+
+  it('selects GamePot sessions with -c stage=dev-gamepot', () => {
+    const config = loadStageConfig({ ...cdkJson.context, stage: 'dev-gamepot' });
+    expect(config.stage).toBe('dev-gamepot');
+    expect(config.auth).toEqual({ mode: 'gamepot', cacheTtlSeconds: 300 });
+    expect(config.upstream.provider).toBe('gamepot');
+    expect(config.secret).toMatchObject({ source: 'create', timeoutMs: 2000 });
   });
 
   it('selects prod with -c stage=prod', () => {
@@ -124,13 +136,25 @@ describe('a bad or missing value fails with its key and what is expected', () =>
     expect(error.message).toContain("upstream.timeoutMs: with secret.timeoutMs the function timeout would be 31 s; it must stay under the API's 30 s limit");
   });
 
-  it('auth.mode gamepot, which the stack does not wire yet', () => {
-    expect(failure({ auth: '{"mode":"gamepot"}' }).message).toContain("auth.mode: 'gamepot' is not yet supported by the CDK stack");
+  it('an auth mode that does not exist', () => {
+    expect(failure({ auth: '{"mode":"cognito"}' }).message).toContain(
+      'auth.mode: expected {"mode": "jwt", "issuer", "audience", ...} or {"mode": "gamepot", "cacheTtlSeconds"?}',
+    );
+  });
+
+  it('a gamepot cache TTL beyond API Gateway\'s hour', () => {
+    const error = failure({ auth: '{"mode":"gamepot","cacheTtlSeconds":7200}' });
+    expect(error.keys).toEqual(['auth.cacheTtlSeconds']);
+    expect(error.message).toContain('auth.cacheTtlSeconds: expected a whole number from 0 to 3600');
+  });
+
+  it('JWT settings on a gamepot stage', () => {
+    expect(failure({ stage: 'dev-gamepot', 'auth.issuer': 'https://login.example.com/' }).message).toContain('auth: Unrecognized key: "issuer"');
   });
 
   it('an unknown stage, listing the known ones', () => {
     const error = failure({ stage: 'qa' });
-    expect(error.message).toBe('Unknown stage "qa": cdk.json context "stages" has "dev", "prod". Add "stages.qa" or pick one with -c stage=<name>.');
+    expect(error.message).toBe('Unknown stage "qa": cdk.json context "stages" has "dev", "dev-gamepot", "prod". Add "stages.qa" or pick one with -c stage=<name>.');
   });
 
   it('a stage name that cannot be part of resource names', () => {
@@ -144,6 +168,15 @@ describe('the function timeout and the functions deadlines come from the same nu
     expect(defaults.secretTimeoutMs).toBe(DEFAULT_SECRET_TIMEOUT_MS);
     expect(defaults.upstreamTimeoutMs).toBe(DEFAULT_UPSTREAM_TIMEOUT_MS);
     expect(defaults.secretTtlMs).toBe(DEFAULT_SECRET_TTL_SECONDS * 1000);
+    expect(defaults.loginauthTimeoutMs).toBe(DEFAULT_LOGINAUTH_TIMEOUT_MS);
+  });
+
+  it("gives the GamePot authorizer 1 secret read + 1 loginauth call: 5 s by default, well inside API Gateway's 10 s", () => {
+    const timeout = authorizerTimeoutMs({ secretTimeoutMs: DEFAULT_SECRET_TIMEOUT_MS, loginauthTimeoutMs: DEFAULT_LOGINAUTH_TIMEOUT_MS });
+    expect(timeout).toBe(5_000);
+    expect(timeout).toBeGreaterThanOrEqual(DEFAULT_SECRET_TIMEOUT_MS + DEFAULT_LOGINAUTH_TIMEOUT_MS);
+    expect(MAX_AUTHORIZER_TIMEOUT_MS).toBeLessThan(API_AUTHORIZER_LIMIT_MS);
+    expect(API_AUTHORIZER_LIMIT_MS).toBe(10_000);
   });
 
   it('covers 2 secret reads and 2 upstream calls, and stays under the API limit: 15 s by default', () => {

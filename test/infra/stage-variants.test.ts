@@ -140,10 +140,10 @@ describe('a created secret with a customer-managed key', () => {
   });
 });
 
-describe('stages side by side in one account', () => {
+describe('stages side by side in one account (JWT and GamePot sessions)', () => {
   it('share no account-wide name: stacks, functions, secret, API, dashboard, exports', () => {
     const app = new App({ context: { ...cdkJson.context, ...NO_BUNDLING } });
-    const stacks = ['dev', 'prod'].map((stage) => {
+    const stacks = ['dev', 'dev-gamepot', 'prod'].map((stage) => {
       const config = loadStageConfig({ ...cdkJson.context, stage });
       return new FriendshipStack(app, `FriendshipBff-${stage}`, { config });
     });
@@ -162,7 +162,8 @@ describe('stages side by side in one account', () => {
       const exports = Object.values(template.Outputs).map((output) => `Export ${output.Export?.Name ?? ''}`);
       return [`Stack ${stack.stackName}`, ...physical, ...exports];
     });
-    expect(names.length).toBeGreaterThan(2 * (3 * operationNames.length + 3));
+    expect(names.length).toBeGreaterThan(3 * (3 * operationNames.length + 3));
+    expect(names).toContain('AWS::Lambda::Function friendship-dev-gamepot-gamepot-authorizer');
     expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
   });
 });
