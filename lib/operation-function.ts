@@ -95,7 +95,10 @@ export class OperationFunction extends Construct {
       this.function,
       {
         id: 'Serverless::Serverless-LambdaDLQ',
-        reason: 'Built for synchronous calls only (API Gateway, and RequestResponse invocations by FriendshipClient): the caller gets the error in the answer, so there is no event to dead-letter.',
+        reason:
+          props.name === 'gamepot-authorizer'
+            ? 'Invoked only by API Gateway, synchronously, as the routes\' authorizer: a failure is the caller\'s answer, so there is no event to dead-letter.'
+            : 'Built for synchronous calls only (API Gateway, and RequestResponse invocations by FriendshipClient): the caller gets the error in the answer, so there is no event to dead-letter.',
       },
       {
         id: 'Serverless::Serverless-LambdaTracing',

@@ -58,8 +58,10 @@ async function check(event: SessionAuthorizerEvent, context?: InvocationContext)
   try {
     projectId = (await runtime.secrets.get(deadline)).projectId;
   } catch (error) {
-    if (isFault(error)) return deny('SESSION_UNAVAILABLE');
-    throw error;
+    if (!isFault(error)) throw error;
+    // Say why, so a malformed or unreadable secret does not pass for a loginauth outage.
+    logger.error('secret unavailable to check the session', { code: error.code });
+    return deny('SESSION_UNAVAILABLE');
   }
   const body = JSON.stringify({ projectId, memberId, token, remoteip: event.requestContext?.http?.sourceIp ?? '' });
   const timeoutMs = deadline.budget(runtime.config.loginauthTimeoutMs);

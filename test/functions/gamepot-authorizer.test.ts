@@ -68,6 +68,24 @@ describe('the GamePot session check', () => {
     }
   });
 
+  it('denies with SESSION_UNAVAILABLE on a malformed secret, and its log says which fault, without calling loginauth', async () => {
+    const badArn = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:friendship-bff/no-project-AbCdEf';
+    upstreams.secrets.put(badArn, JSON.stringify({ apiKey: 'k-not-logged-9f2' }));
+    const misconfigured = await startContainer('gamepot-authorizer', { ...env(), SECRET_ID: badArn }, 5_000);
+    try {
+      const { token } = upstreams.emulator.loginMember('gp_member_0b');
+      const before = upstreams.emulator.loginauthCalls;
+      const outcome = await misconfigured.invoke(authorizerEvent({ authorization: `Bearer ${token}`, 'x-gamepot-member-id': 'gp_member_0b' }));
+      expect(outcome.payload).toMatchObject({ isAuthorized: true, context: { denied: 'SESSION_UNAVAILABLE' } });
+      expect(upstreams.emulator.loginauthCalls).toBe(before);
+      const logs = misconfigured.logs.join('\n');
+      expect(logs).toMatch(/"code":"SECRET_MALFORMED"/);
+      expect(logs).not.toContain('k-not-logged-9f2');
+    } finally {
+      await misconfigured.stop();
+    }
+  });
+
   it('denies with SESSION_UNAVAILABLE when loginauth is down', async () => {
     const { token } = upstreams.emulator.loginMember('gp_member_04');
     upstreams.emulator.inject({ fault: { kind: 'reset' }, path: '/loginauth' });
