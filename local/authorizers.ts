@@ -18,7 +18,7 @@ export interface GatewayRefusal {
 export type Authorization = { ok: true; authorizer: Record<string, unknown> } | { ok: false; refusal: GatewayRefusal };
 
 export interface PlayerAuthorizer {
-  authorize(req: http.IncomingMessage): Promise<Authorization>;
+  authorize(req: http.IncomingMessage, requestId: string): Promise<Authorization>;
 }
 
 const unauthorized = (description?: string): Authorization => ({
@@ -64,7 +64,7 @@ export class GamePotSessionAuthorizer implements PlayerAuthorizer {
     private readonly cacheTtlMs: number,
   ) {}
 
-  async authorize(req: http.IncomingMessage): Promise<Authorization> {
+  async authorize(req: http.IncomingMessage, requestId: string): Promise<Authorization> {
     const authorization = headerValue(req, 'authorization');
     const memberId = headerValue(req, 'x-gamepot-member-id');
     if (!authorization || !memberId) return unauthorized();
@@ -77,7 +77,7 @@ export class GamePotSessionAuthorizer implements PlayerAuthorizer {
       type: 'REQUEST',
       identitySource: [authorization, memberId],
       headers: { authorization, 'x-gamepot-member-id': memberId },
-      requestContext: { http: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', method: req.method } },
+      requestContext: { requestId, http: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', method: req.method } },
     });
     // A failing authorizer is API Gateway's 500, and is not cached.
     if (outcome.functionError) return { ok: false, refusal: { statusCode: 500, body: { message: 'Internal Server Error' } } };
@@ -98,6 +98,6 @@ function iamAuthorize(req: http.IncomingMessage): Authorization {
   return { ok: false, refusal: { statusCode: 403, body: { message: 'Forbidden' } } };
 }
 
-export function authorizeRoute(name: OperationName, req: http.IncomingMessage, players: PlayerAuthorizer): Promise<Authorization> {
-  return routes[name].access === 'trusted' ? Promise.resolve(iamAuthorize(req)) : players.authorize(req);
+export function authorizeRoute(name: OperationName, req: http.IncomingMessage, players: PlayerAuthorizer, requestId: string): Promise<Authorization> {
+  return routes[name].access === 'trusted' ? Promise.resolve(iamAuthorize(req)) : players.authorize(req, requestId);
 }

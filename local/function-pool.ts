@@ -7,7 +7,7 @@ export class FunctionPool {
 
   constructor(
     private readonly env: Record<string, string>,
-    private readonly options: { timeoutMs: number; echoLogs: boolean },
+    private readonly options: { timeoutMs: (name: string) => number; echoLogs: boolean },
   ) {}
 
   async get(name: string): Promise<FunctionContainer> {
@@ -20,7 +20,7 @@ export class FunctionPool {
       bundle: bundleFile(name),
       functionName: name,
       env: this.env,
-      timeoutMs: this.options.timeoutMs,
+      timeoutMs: this.options.timeoutMs(name),
       echoLogs: this.options.echoLogs,
     });
     this.containers.set(name, starting);

@@ -28,6 +28,8 @@ export function buildEvent(
   url: URL,
   body: Buffer,
   authorizer: Record<string, unknown>,
+  /** API Gateway's id of this request, which its authorizer saw too. */
+  requestId: string = randomUUID(),
 ): Record<string, unknown> {
   const route = routes[name];
   const headers: Record<string, string> = {};
@@ -59,7 +61,7 @@ export function buildEvent(
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId,
       routeKey: `${route.method} ${route.path}`,
       stage: '$default',
       time: now.toUTCString(),

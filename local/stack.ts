@@ -4,6 +4,7 @@
  * Manager endpoint, and the Ncloud emulator as the default upstream (or the real
  * Ncloud Chat / GamePot when UPSTREAM_BASE_URL and a key are given).
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { statSync, readdirSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { buildBundles } from '../bin/build.js';
 import { bundleFile, functionNames, projectRoot } from '../lib/bundling.js';
 import { buildOpenApiDocument } from '../lib/openapi.js';
+import { DEFAULT_LOGINAUTH_TIMEOUT_MS, DEFAULT_SECRET_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, authorizerTimeoutMs, functionTimeoutMs } from '../lib/timeouts.js';
 import { FunctionPool } from './function-pool.js';
 import { GamePotSessionAuthorizer, JwtAuthorizer, authorizeRoute, type PlayerAuthorizer } from './authorizers.js';
 import { buildEvent, matchRoute } from './http-api.js';
@@ -32,7 +34,7 @@ export interface LocalStackOptions {
   functionLogs?: boolean;
   /** Extra function environment, e.g. a short UPSTREAM_TIMEOUT_MS for a test. */
   functionEnv?: Record<string, string>;
-  /** The function timeout, as the stack deploys it. */
+  /** Overrides every function's timeout; by default each gets the one the stack deploys (lib/timeouts.ts). */
   functionTimeoutMs?: number;
   /** How players prove who they are: local JWTs (default) or GamePot sessions. */
   auth?: AuthMode;
@@ -143,21 +145,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const issuer = await SessionIssuer.create(`${url}/local`);
   const openapi = buildOpenApiDocument({ serverUrl: url });
 
-  const pool = new FunctionPool(
-    {
-      SECRET_ID: LOCAL_SECRET_ARN,
-      UPSTREAM_BASE_URL: upstreamBaseUrl,
-      ...(env.UPSTREAM_PROVIDER ? { UPSTREAM_PROVIDER: env.UPSTREAM_PROVIDER } : {}),
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-      ...(emulator ? { GAMEPOT_LOGINAUTH_URL: emulator.loginauthUrl } : env.GAMEPOT_LOGINAUTH_URL ? { GAMEPOT_LOGINAUTH_URL: env.GAMEPOT_LOGINAUTH_URL } : {}),
-      AWS_REGION: 'ap-northeast-2',
-      AWS_ACCESS_KEY_ID: 'AKIALOCAL0000000000',
-      AWS_SECRET_ACCESS_KEY: 'local-only-not-a-real-secret',
-      POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
-      ...options.functionEnv,
-    },
-    { timeoutMs: options.functionTimeoutMs ?? 16_000, echoLogs: options.functionLogs ?? true },
-  );
+  const functionEnvironment: Record<string, string> = {
+    SECRET_ID: LOCAL_SECRET_ARN,
+    UPSTREAM_BASE_URL: upstreamBaseUrl,
+    ...(env.UPSTREAM_PROVIDER ? { UPSTREAM_PROVIDER: env.UPSTREAM_PROVIDER } : {}),
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    ...(emulator ? { GAMEPOT_LOGINAUTH_URL: emulator.loginauthUrl } : env.GAMEPOT_LOGINAUTH_URL ? { GAMEPOT_LOGINAUTH_URL: env.GAMEPOT_LOGINAUTH_URL } : {}),
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'AKIALOCAL0000000000',
+    AWS_SECRET_ACCESS_KEY: 'local-only-not-a-real-secret',
+    POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
+    ...options.functionEnv,
+  };
+  // The timeouts the stack deploys, from the same deadlines (lib/timeouts.ts).
+  const deadline = (name: string, fallback: number) => Number(functionEnvironment[name] ?? fallback);
+  const deployedTimeoutMs = (name: string) =>
+    name === 'gamepot-authorizer'
+      ? authorizerTimeoutMs({ secretTimeoutMs: deadline('SECRET_TIMEOUT_MS', DEFAULT_SECRET_TIMEOUT_MS), loginauthTimeoutMs: deadline('LOGINAUTH_TIMEOUT_MS', DEFAULT_LOGINAUTH_TIMEOUT_MS) })
+      : functionTimeoutMs({ secretTimeoutMs: deadline('SECRET_TIMEOUT_MS', DEFAULT_SECRET_TIMEOUT_MS), upstreamTimeoutMs: deadline('UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS) });
+  const pool = new FunctionPool(functionEnvironment, {
+    timeoutMs: (name) => options.functionTimeoutMs ?? deployedTimeoutMs(name),
+    echoLogs: options.functionLogs ?? true,
+  });
   const auth: AuthMode = options.auth ?? 'jwt';
   const players: PlayerAuthorizer =
     auth === 'gamepot' ? new GamePotSessionAuthorizer(pool, (options.authorizerCacheTtlSeconds ?? 300) * 1000) : new JwtAuthorizer(issuer);
@@ -181,13 +190,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (method === 'GET' && target.pathname === '/openapi.json') return { fn: 'openapi', status: 200, sent: sendJson(res, 200, openapi) };
       const match = matchRoute(method, target.pathname);
       if (match.kind === 'none') return { fn: '-', status: 404, sent: sendJson(res, 404, { message: 'Not Found' }) };
-      const verdict = await authorizeRoute(match.name, req, players);
+      const requestId = randomUUID();
+      const verdict = await authorizeRoute(match.name, req, players, requestId);
       if (!verdict.ok) {
         sendJson(res, verdict.refusal.statusCode, verdict.refusal.body, verdict.refusal.headers);
         return { fn: `${match.name} (authorizer)`, status: verdict.refusal.statusCode };
       }
       const container = await pool.get(match.name);
-      const outcome = await container.invoke(buildEvent(match.name, req, target, body, verdict.authorizer));
+      const outcome = await container.invoke(buildEvent(match.name, req, target, body, verdict.authorizer, requestId));
       if (outcome.functionError) {
         sendJson(res, 500, { message: 'Internal Server Error' });
         return { fn: match.name, status: 500 };
