@@ -155,6 +155,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ACCESS_KEY_ID: 'AKIALOCAL0000000000',
     AWS_SECRET_ACCESS_KEY: 'local-only-not-a-real-secret',
     POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
+    // Locally the bundles run on this machine's Node (20 is supported until the SDK's 2027 releases); Lambda runs Node 24.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.functionEnv,
   };
   // The timeouts the stack deploys, from the same deadlines (lib/timeouts.ts).

@@ -22,6 +22,7 @@ export function functionEnv(upstreams: Upstreams, extra: Record<string, string> 
     AWS_ACCESS_KEY_ID: 'AKIALOCALTESTING00000',
     AWS_SECRET_ACCESS_KEY: 'local-testing-secret-access-key',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   };
 }
