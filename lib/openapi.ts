@@ -12,15 +12,11 @@ import {
   LIST_MAX_LIMIT,
   PLAYER_ID_PATTERN,
   bulkAddInput,
-  bulkAddResult,
-  errorEnvelope,
   friendPairInput,
   friendRequestInput,
-  friendship,
-  friendshipList,
-  friendshipResult,
   friendshipStatus,
 } from '../functions/core/schemas.js';
+import { bulkAddResult, errorEnvelope, friendship, friendshipList, friendshipResult } from '../functions/core/response-schemas.js';
 import { routes, type OperationName } from '../functions/routes.js';
 
 type Schema = Record<string, unknown>;

@@ -77,37 +77,5 @@ export const bulkAddInput = z.array(friendshipPair, { error: 'the body must be a
 );
 export type BulkAddInput = z.infer<typeof bulkAddInput>;
 
-// Success shapes: what every caller gets back, whichever vendor generation answered.
-export const player = z.object({
-  id: z.string(),
-  nickname: z.optional(z.nullable(z.string())),
-  profile: z.optional(z.nullable(z.string())),
-});
-
-export const friendship = z.object({
-  id: z.string(),
-  status: z.string(),
-  user_id: z.string(),
-  friend_id: z.string(),
-  user: player,
-  friend: player,
-  message: z.optional(z.nullable(z.string())),
-  created_at: z.optional(z.nullable(z.string())),
-  updated_at: z.optional(z.nullable(z.string())),
-  requested_at: z.optional(z.nullable(z.string())),
-});
-export type Friendship = z.infer<typeof friendship>;
-
-export const friendshipResult = z.object({ friendship });
-export type FriendshipResult = z.infer<typeof friendshipResult>;
-export const friendshipList = z.array(friendship);
-export type FriendshipList = z.infer<typeof friendshipList>;
-export const bulkAddResult = z.object({ added: z.array(friendshipPair) });
-export type BulkAddResult = z.infer<typeof bulkAddResult>;
-
-export const errorEnvelope = z.object({
-  status: z.literal(-1),
-  code: z.string(),
-  message: z.string(),
-  requestId: z.string(),
-});
+// The success and error shapes live in response-schemas.ts: the functions only need their types.
+export type { BulkAddResult, Friendship, FriendshipList, FriendshipResult } from './response-schemas.js';

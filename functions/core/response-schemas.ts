@@ -1,0 +1,41 @@
+/**
+ * What every caller gets back, whichever vendor generation answered, and the
+ * error envelope. The functions use only the types (erased from the bundles);
+ * the schemas are for the OpenAPI document and the tests that check answers.
+ */
+import * as z from 'zod/mini';
+import { friendshipPair } from './schemas.js';
+
+export const player = z.object({
+  id: z.string(),
+  nickname: z.optional(z.nullable(z.string())),
+  profile: z.optional(z.nullable(z.string())),
+});
+
+export const friendship = z.object({
+  id: z.string(),
+  status: z.string(),
+  user_id: z.string(),
+  friend_id: z.string(),
+  user: player,
+  friend: player,
+  message: z.optional(z.nullable(z.string())),
+  created_at: z.optional(z.nullable(z.string())),
+  updated_at: z.optional(z.nullable(z.string())),
+  requested_at: z.optional(z.nullable(z.string())),
+});
+export type Friendship = z.infer<typeof friendship>;
+
+export const friendshipResult = z.object({ friendship });
+export type FriendshipResult = z.infer<typeof friendshipResult>;
+export const friendshipList = z.array(friendship);
+export type FriendshipList = z.infer<typeof friendshipList>;
+export const bulkAddResult = z.object({ added: z.array(friendshipPair) });
+export type BulkAddResult = z.infer<typeof bulkAddResult>;
+
+export const errorEnvelope = z.object({
+  status: z.literal(-1),
+  code: z.string(),
+  message: z.string(),
+  requestId: z.string(),
+});
