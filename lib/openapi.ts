@@ -126,7 +126,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Sche
       operationId: name.replace(/-(\w)/g, (_match, letter: string) => letter.toUpperCase()),
       summary: route.summary,
       tags: ['friendships'],
-      security: route.access === 'player' ? [{ playerSession: [] }] : [{ awsIam: [] }],
+      // Either scheme, by the stage's auth.mode: a JWT, or the GamePot token and member id together.
+      security: route.access === 'player' ? [{ playerSession: [] }, { gamePotToken: [], gamePotMemberId: [] }] : [{ awsIam: [] }],
       ...(queryParameters[name] ? { parameters: queryParameters[name] } : {}),
       ...(input
         ? {
@@ -158,7 +159,9 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Sche
     paths,
     components: {
       securitySchemes: {
-        playerSession: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "The player's session token from the game's OIDC issuer." },
+        playerSession: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "auth.mode jwt: the player's session token from the game's OIDC issuer." },
+        gamePotToken: { type: 'http', scheme: 'bearer', description: 'auth.mode gamepot: the GamePot SDK login token, sent with X-GamePot-Member-Id.' },
+        gamePotMemberId: { type: 'apiKey', in: 'header', name: 'X-GamePot-Member-Id', description: 'auth.mode gamepot: the GamePot memberId the token belongs to; it becomes the player id.' },
         awsIam: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS Signature Version 4 (IAM). For game servers and jobs only.' },
       },
       schemas: {

@@ -128,11 +128,13 @@ describe('what the document says', () => {
     expect(new Set(ids).size).toBe(operationNames.length);
   });
 
-  it('declares the security schemes: a bearer JWT for players, IAM for bulk', () => {
+  it('declares the security schemes: a bearer JWT or a GamePot session for players, IAM for bulk', () => {
     expect(at(document, 'components', 'securitySchemes', 'playerSession')).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(at(document, 'components', 'securitySchemes', 'gamePotToken')).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(at(document, 'components', 'securitySchemes', 'gamePotMemberId')).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-GamePot-Member-Id' });
     expect(at(document, 'components', 'securitySchemes', 'awsIam')).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
     for (const name of operationNames) {
-      expect({ name, security: operation(name).security }).toEqual({ name, security: [routes[name].access === 'player' ? { playerSession: [] } : { awsIam: [] }] });
+      expect({ name, security: operation(name).security }).toEqual({ name, security: routes[name].access === 'player' ? [{ playerSession: [] }, { gamePotToken: [], gamePotMemberId: [] }] : [{ awsIam: [] }] });
     }
   });
 
