@@ -64,16 +64,17 @@ export class PortInUseError extends Error {
 }
 
 /** True when a source is newer than the oldest bundle, or a bundle is missing. */
-export function bundlesAreStale(): boolean {
+/** The sources a bundle is built from; a change to any of them makes the bundles stale. */
+export const bundleSources = [path.join(projectRoot, 'functions'), path.join(projectRoot, 'lib', 'bundling.ts'), path.join(projectRoot, 'package-lock.json')];
+
+/** True when a bundle is missing or older than the newest file among `sources`. */
+export function bundlesAreStale(bundles: readonly string[] = functionNames.map(bundleFile), sources: readonly string[] = bundleSources): boolean {
   let oldestBundle = Infinity;
-  for (const name of functionNames) {
-    try {
-      oldestBundle = Math.min(oldestBundle, statSync(bundleFile(name)).mtimeMs);
-    } catch {
-      return true;
-    }
+  for (const bundle of bundles) {
+    const stat = statSync(bundle, { throwIfNoEntry: false });
+    if (!stat) return true;
+    oldestBundle = Math.min(oldestBundle, stat.mtimeMs);
   }
-  const sources = [path.join(projectRoot, 'functions'), path.join(projectRoot, 'lib', 'bundling.ts'), path.join(projectRoot, 'package-lock.json')];
   const newest = (target: string): number => {
     const stat = statSync(target, { throwIfNoEntry: false });
     if (!stat) return 0;

@@ -1,11 +1,15 @@
 /**
  * `npm start` (bin/local.ts) as a developer runs it: it prints a banner whose
- * URLs work, stops cleanly on SIGTERM, and a second instance on a taken port
- * says so plainly and exits non-zero without a stack trace. It runs the tsx
+ * URLs work and whose walk-through, pasted into a shell, plays a friendship
+ * through (the README's quick start is that walk-through); it stops cleanly on
+ * SIGTERM and SIGINT, and a second instance on a taken port says so plainly and
+ * exits non-zero without a stack trace. It runs the tsx
  * binary that `npx tsx` / `npm start` resolve to, directly, so that SIGTERM
  * reaches bin/local.ts rather than an npm wrapper.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -24,12 +28,12 @@ interface Running {
 
 const started: Running[] = [];
 
-function startLocal(port: string): Running {
+function startLocal(port: string, args: string[] = []): Running {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: port };
   delete env.AUTH_MODE;
   delete env.UPSTREAM_BASE_URL;
   // Its own process group, so that cleanup after a failed test can reach its containers too.
-  const child = spawn(process.execPath, [TSX, 'bin/local.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [TSX, 'bin/local.ts', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -71,6 +75,33 @@ function portIsFree(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(true));
   });
+}
+
+
+/** The banner's copy-and-paste lines. */
+const walkthroughOf = (banner: string) =>
+  banner
+    .split('\n')
+    .filter((line) => /^ {2}(ALICE=|BOB=|curl )/.test(line))
+    .map((line) => line.slice(2));
+
+/** Pastes the lines into bash, as a developer would, and returns one parsed answer per printed line. */
+async function runInShell(lines: string[]): Promise<unknown[]> {
+  const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', lines.join('\n')], { timeout: 30_000 });
+  return stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+}
+
+/** What the walk-through must show: request, requested, pending, accept, friends, end, nothing left. */
+function expectTheFriendshipPlayedThrough(answers: unknown[]): void {
+  expect(answers).toEqual([
+    { friendship: expect.objectContaining({ status: 'requested', user_id: 'alice_01', friend_id: 'bob_0002', message: 'gg' }) },
+    [expect.objectContaining({ status: 'requested', user_id: 'alice_01', friend_id: 'bob_0002' })],
+    [expect.objectContaining({ status: 'pending', user_id: 'bob_0002', friend_id: 'alice_01' })],
+    { friendship: expect.objectContaining({ status: 'accepted', user_id: 'bob_0002', friend_id: 'alice_01' }) },
+    [expect.objectContaining({ status: 'accepted', user_id: 'alice_01', friend_id: 'bob_0002' })],
+    { friendship: expect.objectContaining({ status: 'deleted', user_id: 'alice_01', friend_id: 'bob_0002' }) },
+    [],
+  ]);
 }
 
 afterAll(async () => {
@@ -117,6 +148,15 @@ describe('npm start', () => {
     const listed = await send(base, 'GET', '/v1/api/friendships', { token });
     expect({ status: listed.status, body: listed.body }).toEqual({ status: 200, body: [] });
 
+    // The walk-through, pasted into a shell, plays a friendship through; the README's quick start is the same lines on port 3000.
+    const walkthrough = walkthroughOf(banner);
+    expect(walkthrough).toHaveLength(9);
+    expectTheFriendshipPlayedThrough(await runInShell(walkthrough));
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    const quickStart = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme);
+    expect(quickStart?.[1]?.trim()).toBe('npm ci\nnpm start');
+    expect(quickStart?.[2]?.trim().split('\n')).toEqual(walkthrough.map((line) => line.replaceAll(base, 'http://127.0.0.1:3000')));
+
     // A second instance on the same port: a plain message, a non-zero exit, no stack trace.
     const second = startLocal(String(port));
     const outcome = await within(second.exited, 20_000, 'the second instance');
@@ -135,5 +175,20 @@ describe('npm start', () => {
     expect(first.stdout()).toContain('SIGTERM: stopping');
     expect(first.stderr()).not.toMatch(/^\s+at /m);
     expect(await portIsFree(port)).toBe(true);
+  }, 60_000);
+
+  it('--auth gamepot: its walk-through plays a friendship through with GamePot sessions, and it stops cleanly on SIGINT', async () => {
+    const local = startLocal('0', ['--auth', 'gamepot']);
+    await waitFor(local, BANNER_END);
+    const banner = local.stdout();
+    expect(banner).toContain('player auth: gamepot');
+    expect(banner).toContain('/local/gamepot/login');
+    const walkthrough = walkthroughOf(banner);
+    expect(walkthrough.filter((line) => line.startsWith('curl ')).every((line) => line.includes('x-gamepot-member-id: '))).toBe(true);
+    expectTheFriendshipPlayedThrough(await runInShell(walkthrough));
+
+    local.child.kill('SIGINT');
+    expect(await within(local.exited, 10_000, 'stopping on SIGINT')).toEqual({ code: 0, signal: null });
+    expect(local.stdout()).toContain('SIGINT: stopping');
   }, 60_000);
 });
