@@ -3,7 +3,7 @@
  * `npm start -- --auth gamepot` (or AUTH_MODE=gamepot) checks GamePot sessions instead of JWTs.
  */
 import { parseArgs } from 'node:util';
-import { PortInUseError, startLocalStack, type AuthMode, type LocalStack } from '../local/stack.js';
+import { LocalConfigError, PortInUseError, startLocalStack, type AuthMode, type LocalStack } from '../local/stack.js';
 
 const TOKEN = `sed -E 's/.*"token":"([^"]+)".*/\\1/'`;
 
@@ -78,6 +78,10 @@ try {
 } catch (error) {
   if (error instanceof PortInUseError) {
     console.error(`Port ${error.port} is already in use. Stop what is using it, or start on another port: PORT=3001 npm start`);
+    process.exit(1);
+  }
+  if (error instanceof LocalConfigError) {
+    console.error(error.message);
     process.exit(1);
   }
   throw error;

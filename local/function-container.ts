@@ -45,12 +45,14 @@ export class FunctionContainer {
         PATH: process.env.PATH,
         AWS_LAMBDA_FUNCTION_NAME: options.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-        NODE_OPTIONS: '--enable-source-maps --disable-warning=NodeVersionSupportWarning',
+        NODE_OPTIONS: '--enable-source-maps',
         ...options.env,
         FRIENDSHIP_BUNDLE: options.bundle,
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
+      // Plain node, as in Lambda: not the parent's tsx loader or Jest's flags.
+      execArgv: [],
     });
     const container = new FunctionContainer(child, options);
     for (const stream of [child.stdout, child.stderr]) {

@@ -63,7 +63,9 @@ export class PortInUseError extends Error {
   }
 }
 
-/** True when a source is newer than the oldest bundle, or a bundle is missing. */
+/** A setting `npm start` cannot run with; its message is for the person who set it. */
+export class LocalConfigError extends Error {}
+
 /** The sources a bundle is built from; a change to any of them makes the bundles stale. */
 export const bundleSources = [path.join(projectRoot, 'functions'), path.join(projectRoot, 'lib', 'bundling.ts'), path.join(projectRoot, 'package-lock.json')];
 
@@ -120,6 +122,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   const realUpstream = env.UPSTREAM_BASE_URL && env.UPSTREAM_API_KEY && env.UPSTREAM_PROJECT_ID;
+  if (env.UPSTREAM_BASE_URL && !realUpstream) {
+    // Falling back to the emulator here would hide that the real vendor is not being called.
+    throw new LocalConfigError('UPSTREAM_BASE_URL is set, so UPSTREAM_API_KEY and UPSTREAM_PROJECT_ID must be set too (the key and project id of the real vendor). Unset UPSTREAM_BASE_URL to use the embedded emulator.');
+  }
   const credentials = realUpstream
     ? { apiKey: env.UPSTREAM_API_KEY as string, projectId: env.UPSTREAM_PROJECT_ID as string }
     : { apiKey: 'local-emulator-key', projectId: 'local-project' };
