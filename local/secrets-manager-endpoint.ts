@@ -45,7 +45,7 @@ export class SecretsManagerEndpoint {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
     if (fault?.kind === 'error') return this.error(res, fault.status, fault.type, 'injected failure');
     let secretId: unknown;
     try {
