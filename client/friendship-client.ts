@@ -1,11 +1,14 @@
 /**
  * The typed client that game servers and jobs use to invoke the friendship
  * functions directly through IAM (`lambda:InvokeFunction`). An error result
- * becomes a `FriendshipError` with the status and code an HTTP caller would get.
+ * becomes a `FriendshipError` with the status and code an HTTP caller would get;
+ * an answer that is no result at all (the function crashed or timed out, or
+ * the payload is empty, not JSON or the wrong shape) becomes a 502 `INTERNAL`
+ * naming the function, never a bare SyntaxError or TypeError.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { DirectResult } from '../functions/core/event.js';
 import type { ErrorCode } from '../functions/core/errors.js';
+import { readDirectResult } from './direct-result.js';
 import type {
   BulkAddInput,
   BulkAddResult,
@@ -28,7 +31,7 @@ export type BulkAddPayload = BulkAddInput;
 export class FriendshipError extends Error {
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | 'FUNCTION_ERROR',
+    readonly code: ErrorCode,
     message: string,
     readonly requestId?: string,
   ) {
@@ -74,25 +77,20 @@ export class FriendshipClient {
     return this.invoke('bulk-add-friendships', pairs);
   }
 
+  /**
+   * `T` is what the operation's function answers in `data`: the same body an
+   * HTTP caller gets. The envelope is checked; the body is the function's own.
+   */
   private async invoke<T>(operation: OperationName, payload: unknown): Promise<T> {
-    const output = await this.lambda.send(
-      new InvokeCommand({ FunctionName: this.options.functionNames[operation], Payload: JSON.stringify(payload) }),
-    );
+    const functionName = this.options.functionNames[operation];
+    const output = await this.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }));
     const text = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';
-    if (output.FunctionError) {
-      throw new FriendshipError(502, 'FUNCTION_ERROR', `${operation} failed: ${functionErrorMessage(text)}`);
+    const result = readDirectResult(text, output.FunctionError);
+    if (result.kind === 'unreadable') {
+      throw new FriendshipError(502, 'INTERNAL', `The friendship function ${functionName} (${operation}) ${result.why}.`);
     }
-    const result = JSON.parse(text) as DirectResult<T>;
-    if (result.ok) return result.data;
-    throw new FriendshipError(result.error.status, result.error.code as ErrorCode, result.error.message, result.error.requestId);
-  }
-}
-
-function functionErrorMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { errorMessage?: unknown };
-    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : 'unhandled error';
-  } catch {
-    return 'unhandled error';
+    if (result.kind === 'ok') return result.data as T;
+    const { status, code, message, requestId } = result.error;
+    throw new FriendshipError(status, code, message, requestId);
   }
 }

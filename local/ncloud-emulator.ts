@@ -7,6 +7,7 @@
  */
 import { randomUUID, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { LoopbackServer } from './loopback-server.js';
 
 export type Generation = 'older' | 'newer';
@@ -18,7 +19,14 @@ export type Fault =
   | { kind: 'gateway-error'; status: number; errorCode: string; message: string }
   | { kind: 'vendor-status'; code: number; message?: string }
   | { kind: 'delay'; ms: number }
+  /** Read the whole request, then reset the connection without answering: the vendor may have acted on it. */
   | { kind: 'reset' }
+  /**
+   * At once, close every idle keep-alive connection, as a server's keep-alive
+   * timeout does: a client that reuses one finds it closed, and its request is
+   * never read. Acts when injected; takes no `times` or `path`.
+   */
+  | { kind: 'close-idle' }
   | { kind: 'bad-json' };
 
 /** A fault applies to the next `times` matching requests (default: every one until cleared). */
@@ -80,6 +88,9 @@ export class NcloudEmulator {
   private readonly rows = new Map<string, Row>();
   private readonly loginTokens = new Map<string, { memberId: string; issuedAt: number }>();
   private faults: FaultRule[] = [];
+  /** Open connections that have carried a request, and those with one in progress: the rest are idle. */
+  private readonly seenSockets = new Set<Socket>();
+  private readonly busySockets = new Set<Socket>();
   apiKey: string;
   projectId: string;
   generation: Generation;
@@ -87,6 +98,8 @@ export class NcloudEmulator {
   loginTokenTtlMs: number;
   /** Every friendship request that reached the emulator, in order. */
   readonly requests: RecordedRequest[] = [];
+  /** Friendship requests read in full, those then answered with a `reset` included: how many attempts reached the vendor. */
+  attempts = 0;
   loginauthCalls = 0;
   /** The body of every loginauth call. */
   readonly loginauthBodies: unknown[] = [];
@@ -128,7 +141,26 @@ export class NcloudEmulator {
   }
 
   inject(rule: FaultRule): void {
+    if (rule.fault.kind === 'close-idle') return this.closeIdleConnections();
     this.faults.push({ ...rule });
+  }
+
+  private closeIdleConnections(): void {
+    for (const socket of this.seenSockets) if (!this.busySockets.has(socket)) socket.destroy();
+  }
+
+  /** Notes which connections are busy, for `close-idle`. */
+  private track(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const socket = req.socket;
+    if (!this.seenSockets.has(socket)) {
+      this.seenSockets.add(socket);
+      socket.once('close', () => {
+        this.seenSockets.delete(socket);
+        this.busySockets.delete(socket);
+      });
+    }
+    this.busySockets.add(socket);
+    res.once('finish', () => this.busySockets.delete(socket));
   }
 
   clearFaults(): void {
@@ -141,6 +173,7 @@ export class NcloudEmulator {
     this.loginTokens.clear();
     this.faults = [];
     this.requests.length = 0;
+    this.attempts = 0;
     this.connectionsAtReset = this.server.connections;
     this.loginauthCalls = 0;
     this.loginauthBodies.length = 0;
@@ -165,12 +198,14 @@ export class NcloudEmulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.track(req, res);
     const url = new URL(req.url ?? '/', 'http://emulator');
     const text = await readBody(req);
     if (url.pathname.startsWith('/__emulator/')) return this.control(req.method ?? 'GET', url.pathname, text, res);
+    if (!url.pathname.endsWith('/loginauth')) this.attempts += 1;
 
     const fault = this.takeFault(url.pathname);
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return;
@@ -381,7 +416,7 @@ export class NcloudEmulator {
       return sendJson(res, 200, {});
     }
     if (path === '/__emulator/stats' && method === 'GET') {
-      return sendJson(res, 200, { requests: this.requests.length, connections: this.connections, loginauthCalls: this.loginauthCalls });
+      return sendJson(res, 200, { requests: this.requests.length, attempts: this.attempts, connections: this.connections, loginauthCalls: this.loginauthCalls });
     }
     if (path === '/__emulator/gamepot/login' && method === 'POST' && typeof body.memberId === 'string') {
       return sendJson(res, 200, this.loginMember(body.memberId));

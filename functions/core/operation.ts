@@ -34,16 +34,17 @@ export interface OperationSpec<S extends z.ZodMiniType> {
 
 export type FriendshipHandler = (event: unknown, context?: InvocationContext) => Promise<HttpApiResult | DirectResult>;
 
-/** The acting player is the session's; a different userId is someone else's and is refused. */
-function actAs<I>(input: I, playerId: string | undefined, direct: boolean): Acting<I> {
+/**
+ * The acting player: the session's over HTTP (a different userId is someone
+ * else's and is refused), the payload's userId in a direct invocation.
+ */
+function actAs<I>(input: I, playerId: string | undefined): Acting<I> {
   const fields = input as PlayerInput;
   if (playerId !== undefined && fields.userId !== undefined && fields.userId !== playerId) {
     throw new FriendshipFault('IDENTITY_MISMATCH', 'A player may only act as themselves: userId must be your own id or left out.');
   }
   const userId = playerId ?? fields.userId;
-  if (userId === undefined) {
-    throw new FriendshipFault('MISSING_FIELD', direct ? 'userId is required in a direct invocation.' : 'userId is required.');
-  }
+  if (userId === undefined) throw new FriendshipFault('MISSING_FIELD', 'userId is required in a direct invocation.');
   if (fields.friendId === userId) throw new FriendshipFault('SELF_FRIENDSHIP', 'A player cannot befriend themselves.');
   return { ...input, userId } as Acting<I>;
 }
@@ -63,13 +64,18 @@ export function defineOperation<S extends z.ZodMiniType>(spec: OperationSpec<S>)
       }
       return parseInput(spec.input, spec.http(event)) as Acting<z.infer<S>>;
     }
-    const input = parseInput(spec.input, spec.http(event));
-    return actAs(input, caller.kind === 'player' ? caller.playerId : undefined, false);
+    // Over HTTP a player route acts only as a verified player. Any other identity
+    // (IAM, should the API ever let one through) would let the body name the
+    // player; servers act for players by direct invocation instead.
+    if (caller.kind !== 'player') {
+      throw new FriendshipFault('UNAUTHENTICATED', `${spec.name} over HTTP needs a verified player session; servers invoke the function directly.`);
+    }
+    return actAs(parseInput(spec.input, spec.http(event)), caller.playerId);
   }
 
   function inputFromPayload(payload: unknown): Acting<z.infer<S>> {
     const input = parseInput(spec.input, payload);
-    return route.access === 'trusted' ? (input as Acting<z.infer<S>>) : actAs(input, undefined, true);
+    return route.access === 'trusted' ? (input as Acting<z.infer<S>>) : actAs(input, undefined);
   }
 
   return async (event, context) => {

@@ -14,7 +14,7 @@ let runtime: Runtime | undefined;
 export function containerRuntime(): Runtime {
   if (runtime) return runtime;
   const config = readConfig();
-  const secrets = new SecretCache(secretsManagerReader(config.secretId), {
+  const secrets = new SecretCache(secretsManagerReader(config.secretId, config.secretTimeoutMs), {
     ttlMs: config.secretTtlMs,
     timeoutMs: config.secretTimeoutMs,
   });

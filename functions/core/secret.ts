@@ -14,7 +14,8 @@ export interface UpstreamCredentials {
   readonly projectId: string;
 }
 
-export type SecretReader = (timeoutMs: number) => Promise<string>;
+/** Reads the secret's text within `budgetMs`, this call's share of the invocation's time. */
+export type SecretReader = (budgetMs: number) => Promise<string>;
 
 interface Cached {
   credentials: UpstreamCredentials;
@@ -98,16 +99,24 @@ export function parseSecret(text: string): UpstreamCredentials {
   return { apiKey: record.apiKey as string, projectId: record.projectId as string };
 }
 
-/** Reads one secret with the real SDK client, created once per container. */
-export function secretsManagerReader(secretId: string): SecretReader {
+/**
+ * Reads one secret with the real SDK client, created once per container.
+ * The client is built with the configured deadline (SECRET_TIMEOUT_MS), never
+ * with one call's budget: a cold first call with little time left must not
+ * leave its short timeout on every later read. Each call's own budget (what the
+ * invocation has left, at most the configured deadline) is applied per call by
+ * aborting it, which covers connecting, both attempts and the pause between them.
+ */
+export function secretsManagerReader(secretId: string, timeoutMs: number): SecretReader {
   let client: SecretsManagerClient | undefined;
-  return async (timeoutMs) => {
+  return async (budgetMs) => {
+    // The abort ends a slow call; requestTimeout is the SDK's own per-attempt limit, kept at the configured deadline.
     client ??= new SecretsManagerClient({
       maxAttempts: 2,
       requestHandler: { connectionTimeout: Math.min(1_000, timeoutMs), requestTimeout: timeoutMs },
     });
     const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
-      abortSignal: AbortSignal.timeout(timeoutMs),
+      abortSignal: AbortSignal.timeout(budgetMs),
     });
     if (output.SecretString === undefined) throw new Error('the secret has no string value');
     return output.SecretString;

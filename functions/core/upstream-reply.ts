@@ -66,9 +66,8 @@ export function judgeReply(reply: UpstreamReply, secrets: readonly string[]): Re
       }),
     };
   }
-  if (statusCode === 504) {
-    return { kind: 'failed', retryable: true, fault: new FriendshipFault('UPSTREAM_TIMEOUT', 'The friendship service did not answer in time.') };
-  }
+  // Every vendor 5xx, its gateway's own 504 included, is the vendor failing: 502.
+  // Our 504 UPSTREAM_TIMEOUT means only that our own deadline passed (upstream.ts).
   if (statusCode >= 500 || statusCode < 200 || !readable) {
     return {
       kind: 'failed',

@@ -4,8 +4,11 @@
  *
  * Retry policy:
  * - reads (the list) retry once on a network error or a 5xx;
- * - changing calls retry once only when the request cannot have reached the
- *   vendor: the connection was refused, or a pooled socket was already closed;
+ * - changing calls retry once only when the vendor cannot have read the
+ *   request: the connection was refused, or a pooled keep-alive socket failed
+ *   before the request was written (`neverSent` in upstream-http.ts). A reset
+ *   after the request was written is 502, never a second send: the vendor may
+ *   already have carried it out;
  * - a rejected key (HTTP 401/403, or status -2 to -5) re-reads the secret once
  *   and retries once, whatever the call: the vendor did nothing with it.
  * Every attempt takes its time from the invocation's remaining budget.
@@ -86,17 +89,21 @@ export class UpstreamClient {
     return url;
   }
 
-  /** The vendor's headers and the JSON body. The length is explicit: Node frames no DELETE body without it. */
+  /**
+   * The vendor's headers and the JSON body. The vendor's contract has every call
+   * send `content-type: application/json`, the bodiless list included. The length
+   * goes only with a body, and explicitly: Node frames no DELETE body without it.
+   */
   private payload(call: UpstreamCall, credentials: UpstreamCredentials, requestId: string) {
     const headers: Record<string, string> = {
       'x-api-key': credentials.apiKey,
       'x-project-id': credentials.projectId,
+      'content-type': 'application/json',
       accept: 'application/json',
       'x-request-id': requestId,
     };
     if (call.body === undefined) return { headers, body: undefined };
     const body = JSON.stringify(call.body);
-    headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(body));
     return { headers, body };
   }

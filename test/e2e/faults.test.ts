@@ -188,10 +188,10 @@ describe('upstream faults', () => {
     expect(reply.ms).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
   });
 
-  it("the vendor gateway's own timeout (504): 504 UPSTREAM_TIMEOUT", async () => {
+  it("the vendor gateway's own timeout (504): 502 UPSTREAM_ERROR", async () => {
     const [a, b] = await pair();
     emulator().inject({ fault: { kind: 'gateway-error', status: 504, errorCode: '504', message: 'Endpoint request timed out' }, times: 1 });
-    expectFault(await a.accept(b.id), 504, 'UPSTREAM_TIMEOUT');
+    expectFault(await a.accept(b.id), 502, 'UPSTREAM_ERROR');
   });
 
   it('a vendor 429: 429 UPSTREAM_RATE_LIMITED with its Retry-After', async () => {

@@ -74,6 +74,11 @@ const cases: Case[] = [
   ['ending as someone else through the query', 'end-friendship', { playerId: alice, query: { friendId: bob, userId: 'carol_03' } }, 403, 'IDENTITY_MISMATCH'],
   ["listing someone else's friends through the filter", 'list-friendships', { playerId: alice, query: { filter: '{"status":"accepted","user_id":"bob-0002"}' } }, 403, 'IDENTITY_MISMATCH'],
   ['a player session on bulk', 'bulk-add-friendships', { playerId: alice, body: [{ userId: alice, friendId: bob }] }, 403, 'TRUSTED_CALLER_ONLY'],
+  // Defence in depth: the API lets no IAM caller onto a player route, and the function would not take the body's word if it did.
+  ['an IAM caller on a player route naming the player in the body', 'request-friend', { iam: true, body: { userId: alice, friendId: bob } }, 401, 'UNAUTHENTICATED'],
+  ['an IAM caller accepting for a player', 'accept-friend', { iam: true, body: { userId: alice, friendId: bob } }, 401, 'UNAUTHENTICATED'],
+  ['an IAM caller ending for a player through the query', 'end-friendship', { iam: true, query: { userId: alice, friendId: bob } }, 401, 'UNAUTHENTICATED'],
+  ["an IAM caller listing a player's friends through the filter", 'list-friendships', { iam: true, query: { filter: '{"status":"accepted","user_id":"alice_0001"}' } }, 401, 'UNAUTHENTICATED'],
 ];
 
 describe('bad input and bad identity never reach the upstream', () => {

@@ -112,6 +112,20 @@ describe('success shapes', () => {
     expect(headers['x-request-id']).toMatch(/^req-/);
   });
 
+  it('every call sends content-type: application/json, the bodiless list included; content-length only with a body', async () => {
+    await call(list, 'list-friendships', { playerId: 'alice_01' });
+    const get = upstreams.emulator.requests.at(-1)!;
+    expect(get.method).toBe('GET');
+    expect(get.headers['content-type']).toBe('application/json');
+    expect(get.headers['content-length']).toBeUndefined();
+    expect(get.headers['transfer-encoding']).toBeUndefined();
+    await call(request, 'request-friend', { playerId: 'alice_01', body: { friendId: 'hdr_0001' } });
+    const post = upstreams.emulator.requests.at(-1)!;
+    expect(post.method).toBe('POST');
+    expect(post.headers['content-type']).toBe('application/json');
+    expect(post.headers['content-length']).toBe(String(Buffer.byteLength(JSON.stringify({ friendId: 'hdr_0001', userId: 'alice_01' }))));
+  });
+
   it('reuses one upstream connection across warm requests', async () => {
     await call(list, 'list-friendships', { playerId: 'alice_01' });
     const before = upstreams.emulator.connections;
@@ -153,25 +167,64 @@ describe('vendor failures map to the envelope', () => {
   });
 
   it('the list retries once on a connection reset', async () => {
+    await call(list, 'list-friendships', { playerId: 'alice_01' });
     upstreams.emulator.inject({ fault: { kind: 'reset' }, times: 1 });
+    const attempts = upstreams.emulator.attempts;
+    const requests = upstreams.emulator.requests.length;
     expect((await call(list, 'list-friendships', { playerId: 'alice_01' })).status).toBe(200);
+    expect(upstreams.emulator.attempts).toBe(attempts + 2);
+    expect(upstreams.emulator.requests.length).toBe(requests + 1);
   });
 
   it('a reset on a new connection after a changing call was sent is 502 and is not retried', async () => {
     const cold = await container('request-friend');
-    upstreams.emulator.inject({ fault: { kind: 'reset' }, times: 2, path: '/friendship/request' });
-    const before = upstreams.emulator.requests.length;
+    upstreams.emulator.inject({ fault: { kind: 'reset' }, times: 1, path: '/friendship/request' });
+    const attempts = upstreams.emulator.attempts;
     expectEnvelope(await call(cold, 'request-friend', { playerId: 'alice_01', body: { friendId: 'zed_0002' } }), 502, 'UPSTREAM_ERROR');
-    expect(upstreams.emulator.requests.length).toBe(before);
-    upstreams.emulator.clearFaults();
+    expect(upstreams.emulator.attempts).toBe(attempts + 1);
+    // The emulator's reset did nothing with the request, so the player's own retry goes through.
     expect((await call(cold, 'request-friend', { playerId: 'alice_01', body: { friendId: 'zed_0002' } })).status).toBe(200);
   });
 
-  it('a changing call retries once when a pooled socket turns out to be closed', async () => {
-    // The idle keep-alive race: the vendor closed the socket we reused. Nothing was processed.
-    await call(request, 'request-friend', { playerId: 'alice_01', body: { friendId: 'zed_0011' } });
+  it('a reset after the vendor read a changing call in full is 502 on a pooled socket too: one attempt, one connection', async () => {
+    // The vendor may have carried the request out before the connection died: sending it again could do it twice.
+    expect((await call(request, 'request-friend', { playerId: 'alice_01', body: { friendId: 'zed_0013' } })).status).toBe(200);
     upstreams.emulator.inject({ fault: { kind: 'reset' }, times: 1, path: '/friendship/request' });
+    const attempts = upstreams.emulator.attempts;
+    const connections = upstreams.emulator.connections;
+    expectEnvelope(await call(request, 'request-friend', { playerId: 'alice_01', body: { friendId: 'zed_0014' } }), 502, 'UPSTREAM_ERROR');
+    expect(upstreams.emulator.attempts).toBe(attempts + 1);
+    expect(upstreams.emulator.connections).toBe(connections);
+  });
+
+  it('a changing call after the vendor closed the pooled connection while idle is sent exactly once, and succeeds', async () => {
+    expect((await call(request, 'request-friend', { playerId: 'alice_01', body: { friendId: 'zed_0011' } })).status).toBe(200);
+    upstreams.emulator.inject({ fault: { kind: 'close-idle' } });
+    // Idle, as between two invocations: long enough for the container to see the close.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const attempts = upstreams.emulator.attempts;
+    const connections = upstreams.emulator.connections;
     expect((await call(request, 'request-friend', { playerId: 'alice_01', body: { friendId: 'zed_0012' } })).status).toBe(200);
+    expect(upstreams.emulator.attempts).toBe(attempts + 1);
+    expect(upstreams.emulator.requests.filter((sent) => (sent.body as { friendId?: string } | undefined)?.friendId === 'zed_0012')).toHaveLength(1);
+    // The pooled connection really was closed: the call went out on a new one.
+    expect(upstreams.emulator.connections).toBe(connections + 1);
+  });
+
+  it("the vendor gateway's own 504 is 502 UPSTREAM_ERROR, not our timeout, and a changing call is not retried", async () => {
+    upstreams.emulator.inject({ fault: { kind: 'gateway-error', status: 504, errorCode: '504', message: 'Endpoint request timed out' }, times: 1 });
+    const before = upstreams.emulator.requests.length;
+    expectEnvelope(await call(request, 'request-friend', { playerId: 'alice_01', body: { friendId: 'zed_0015' } }), 502, 'UPSTREAM_ERROR');
+    expect(upstreams.emulator.requests.length).toBe(before + 1);
+  });
+
+  it('the list retries once on a vendor 504, like any 5xx', async () => {
+    upstreams.emulator.inject({ fault: { kind: 'http-status', status: 504 }, times: 1 });
+    const before = upstreams.emulator.requests.length;
+    expect((await call(list, 'list-friendships', { playerId: 'alice_01' })).status).toBe(200);
+    expect(upstreams.emulator.requests.length).toBe(before + 2);
+    upstreams.emulator.inject({ fault: { kind: 'http-status', status: 504 }, times: 2 });
+    expectEnvelope(await call(list, 'list-friendships', { playerId: 'alice_01' }), 502, 'UPSTREAM_ERROR');
   });
 
   it('an unreadable body is 502 UPSTREAM_ERROR', async () => {

@@ -31,8 +31,18 @@ describe('judging a vendor reply', () => {
     const limited = judgeReply(reply(429, '', { 'retry-after': '3' }), []);
     expect(limited).toMatchObject({ kind: 'failed', fault: { code: 'UPSTREAM_RATE_LIMITED', retryAfter: '3' } });
     expect(judgeReply(reply(503, 'oops'), [])).toMatchObject({ kind: 'failed', fault: { code: 'UPSTREAM_ERROR' } });
-    expect(judgeReply(reply(504, ''), [])).toMatchObject({ kind: 'failed', fault: { code: 'UPSTREAM_TIMEOUT' } });
+    expect(judgeReply(reply(504, ''), [])).toMatchObject({ kind: 'failed', retryable: true, fault: { code: 'UPSTREAM_ERROR', httpStatus: 502 } });
     expect(judgeReply(reply(200, '{"friendship":'), [])).toMatchObject({ kind: 'failed', fault: { code: 'UPSTREAM_ERROR' } });
+  });
+
+  it('any vendor 5xx, in any body form, is a retryable 502 UPSTREAM_ERROR: 504 is for our own deadline only', () => {
+    const bodies = fc.constantFrom('', 'oops', '{"status":-1,"message":"down"}', '{"error":{"errorCode":"504","message":"Endpoint request timed out"}}');
+    fc.assert(
+      fc.property(fc.integer({ min: 500, max: 599 }), bodies, (http, body) => {
+        const verdict = judgeReply(reply(http, body), []);
+        return verdict.kind === 'failed' && verdict.retryable && verdict.fault.code === 'UPSTREAM_ERROR' && verdict.fault.httpStatus === 502;
+      }),
+    );
   });
 
   it('never repeats the key in a message', () => {
