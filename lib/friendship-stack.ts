@@ -20,11 +20,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import { Construct } from 'constructs';
 import { operationNames, routes, type OperationName } from '../functions/routes.js';
 import { authorizerFor, GAMEPOT_LOGINAUTH_URL, routeAuthorizers } from './authorizers.js';
 import type { FunctionName } from './bundling.js';
 import { Monitoring } from './monitoring.js';
+import { acknowledge } from './nag.js';
 import { OperationFunction } from './operation-function.js';
 import type { StageConfig } from './stage-config.js';
 import { authorizerTimeoutMs, DEFAULT_LOGINAUTH_TIMEOUT_MS, functionTimeoutMs } from './timeouts.js';
@@ -55,6 +57,13 @@ export const accessLogFields = {
   sourceIp: '$context.identity.sourceIp',
   responseLength: '$context.responseLength',
 } as const;
+
+/** The key under which the access log writes `variable`, e.g. `status` for `$context.status`. */
+export function accessLogKeyOf(variable: (typeof accessLogFields)[keyof typeof accessLogFields]): keyof typeof accessLogFields {
+  const entry = Object.entries(accessLogFields).find(([, value]) => value === variable);
+  if (!entry) throw new Error(`the access log does not write ${variable}`);
+  return entry[0] as keyof typeof accessLogFields;
+}
 
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
 
@@ -195,6 +204,8 @@ export class FriendshipStack extends Stack {
       api: this.api,
       // The authorizer too: if it fails or is throttled, every player route answers 500.
       functions: this.gamepotAuthorizer ? { ...functions, 'gamepot-authorizer': this.gamepotAuthorizer } : functions,
+      // The 429s the stage's throttle answers never reach a function: only the access log sees them.
+      accessLog: { logGroup: this.accessLogs, statusKey: accessLogKeyOf('$context.status') },
       alarms: config.alarms,
     });
 
@@ -204,21 +215,73 @@ export class FriendshipStack extends Stack {
   /**
    * Lets `grantee` invoke the functions directly (lambda:InvokeFunction), as the
    * typed client FriendshipClient does: all six by default, or the named ones.
+   * The cdk-nag AwsSolutions-IAM5 findings this raises on the grantee (`<function ARN>:*`)
+   * are acknowledged with their reason (see acknowledgeGrantWildcards).
    */
   grantInvoke(grantee: IGrantable, operations: OperationName | readonly OperationName[] = operationNames): Grant {
     const names = typeof operations === 'string' ? [operations] : operations;
     const grants = names.map((name) => this.functions[name].grantInvoke(grantee));
     const [first, ...rest] = grants;
     if (!first) throw new Error('grantInvoke: name at least one operation');
-    return rest.reduce((all, grant) => all.combine(grant), first);
+    const grant = rest.reduce((all, next) => all.combine(next), first);
+    this.acknowledgeGrantWildcards(
+      grantee,
+      grant,
+      "FriendshipStack.grantInvoke: Lambda's own grant adds <function ARN>:*, the versions and aliases of those same friendship functions (the stack publishes none); no other function is reachable.",
+    );
+    return grant;
   }
 
   /**
    * Lets `grantee` call the bulk route over HTTP with SigV4: execute-api:Invoke on
    * that one route. HTTP APIs have no resource policy, so this is the only way in.
+   * Its AwsSolutions-IAM5 finding on the grantee (the route ARN's `*` stage) is acknowledged.
    */
   grantBulkInvoke(grantee: IGrantable): Grant {
-    return this.routes['bulk-add-friendships'].grantInvoke(grantee);
+    const grant = this.routes['bulk-add-friendships'].grantInvoke(grantee);
+    this.acknowledgeGrantWildcards(
+      grantee,
+      grant,
+      'FriendshipStack.grantBulkInvoke: execute-api:Invoke on POST /v1/api/friendship/bulk of this one API only; the * is the stage segment of the route ARN, and the API has only its $default stage.',
+    );
+    return grant;
+  }
+
+  /**
+   * The grants above put a wildcard in the grantee's policy (`<function ARN>:*`; the
+   * bulk route's stage), which cdk-nag reports as AwsSolutions-IAM5 findings on the
+   * grantee, each named by the resource as the grantee's template holds it: a
+   * cross-stack reference becomes the export's name, which nobody should have to
+   * copy from a synth log. The grant knows why the wildcard is there, so it
+   * acknowledges exactly those findings (with that reason) on the grantee, and
+   * nothing else: a finding about the grantee's own permissions stays.
+   */
+  private acknowledgeGrantWildcards(grantee: IGrantable, grant: Grant, reason: string): void {
+    const principal = grantee.grantPrincipal;
+    // An account or service principal gets a resource policy instead: no policy of its own to report on.
+    if (!Construct.isConstruct(principal)) return;
+    const crossStack = Stack.of(principal) !== this;
+    // In another stack, each reference to a resource of this one reads `{"Fn::ImportValue": <export>}`
+    // (the export CDK creates for that reference anyway; exportValue only names it earlier).
+    const references = new Map<string, string>();
+    if (crossStack) {
+      for (const token of [...operationNames.map((name) => this.functions[name].functionArn), this.api.apiId]) references.set(JSON.stringify(this.resolve(token)), token);
+    }
+    const asGranteeSees = (node: unknown): unknown => {
+      const token = references.get(JSON.stringify(node));
+      if (token !== undefined) return this.resolve(this.exportValue(token));
+      if (Array.isArray(node)) return node.map(asGranteeSees);
+      if (typeof node === 'object' && node !== null) return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, asGranteeSees(value)]));
+      return node;
+    };
+    const findings = new Set<string>();
+    for (const statement of grant.principalStatements) {
+      for (const resource of statement.resources) {
+        const flat = flattenCfnReference(asGranteeSees(this.resolve(resource)));
+        if (flat.includes('*')) findings.add(`AwsSolutions::AwsSolutions-IAM5[Resource::${flat}]`);
+      }
+    }
+    acknowledge(principal, ...[...findings].map((id) => ({ id, reason })));
   }
 
   private outputs(): void {

@@ -1,12 +1,15 @@
 /**
- * Alarms and a small dashboard: the API's 5xx rate and p99 latency, and the
- * functions' throttles and errors (the GamePot authorizer's included, when the
- * stage has one), with an optional SNS topic or email.
+ * Alarms and a small dashboard: the API's 5xx rate, p99 latency and 429 answers
+ * (counted from the JSON access log by a metric filter: the requests the stage's
+ * throttle refuses never reach a function), and the functions' throttles and
+ * errors (the GamePot authorizer's included, when the stage has one), with an
+ * optional SNS topic or email.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
+  Unit,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
@@ -17,6 +20,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -24,6 +28,11 @@ import { acknowledge } from './nag.js';
 import type { StageConfig } from './stage-config.js';
 
 const PERIOD = Duration.minutes(5);
+
+/** The project's own metrics (from log metric filters), one namespace per stage so stages never mix. */
+export const metricNamespaceOf = (stage: string) => `FriendshipBff/${stage}`;
+/** Requests the API answered 429, counted from the access log. */
+export const THROTTLED_REQUESTS_METRIC = 'ThrottledRequests';
 
 interface AlarmRule {
   readonly metric: IMetric;
@@ -39,6 +48,8 @@ export interface MonitoringProps {
   readonly stage: string;
   readonly api: IHttpApi;
   readonly functions: Readonly<Record<string, IFunction>>;
+  /** The stage's JSON access log, and the key its lines carry `$context.status` under. */
+  readonly accessLog: { readonly logGroup: ILogGroup; readonly statusKey: string };
   readonly alarms: StageConfig['alarms'];
 }
 
@@ -47,6 +58,8 @@ export class Monitoring extends Construct {
   /** Where the alarms go: the created topic (alarms.email) and/or the given one (alarms.topicArn). */
   readonly topics: ITopic[] = [];
   readonly dashboard: Dashboard;
+  /** Counts the access log's lines with status 429 into `FriendshipBff/<stage>` `ThrottledRequests`. */
+  readonly throttledRequestsFilter: MetricFilter;
   private readonly stage: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -85,6 +98,23 @@ export class Monitoring extends Construct {
     const throttles = sumOver('function throttles', (fn) => fn.metricThrottles({ statistic: 'Sum', period: PERIOD }));
     const errors = sumOver('function errors', (fn) => fn.metricErrors({ statistic: 'Sum', period: PERIOD }));
 
+    // API Gateway publishes no metric for the requests the stage's rate/burst limit refuses
+    // (they are 4xx, and no function runs): count the access log's 429 lines instead. This also
+    // counts the vendor's 429s that the functions pass on (UPSTREAM_RATE_LIMITED): players are
+    // refused either way; the log lines' integrationStatus tells them apart ("-": no function ran).
+    this.throttledRequestsFilter = new MetricFilter(this, 'ThrottledRequestsFilter', {
+      logGroup: props.accessLog.logGroup,
+      // The access log writes every value as a JSON string, so the status is compared as "429".
+      filterPattern: FilterPattern.stringValue(`$.${props.accessLog.statusKey}`, '=', '429'),
+      metricNamespace: metricNamespaceOf(stage),
+      metricName: THROTTLED_REQUESTS_METRIC,
+      metricValue: '1',
+      // Every other access log line counts 0: the graph shows "none" rather than "no data".
+      defaultValue: 0,
+      unit: Unit.COUNT,
+    });
+    const throttledRequests = this.throttledRequestsFilter.metric({ statistic: 'Sum', period: PERIOD, label: 'requests answered 429' });
+
     const above = ComparisonOperator.GREATER_THAN_THRESHOLD;
     const any = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
     const rate = settings.serverErrorRatePercent;
@@ -96,6 +126,13 @@ export class Monitoring extends Construct {
     this.alarm('Throttles', { metric: throttles, threshold: 1, comparison: any, periods: 1, datapoints: 1 }, 'a function was throttled');
     // Errors count only unhandled failures (crashes, timeouts); expected faults are answered in the envelope.
     this.alarm('FunctionErrors', { metric: errors, threshold: 1, comparison: any, periods: 1, datapoints: 1 }, 'a function failed (crash or timeout)');
+    // Players refused with 429: the stage's throttle is too low for the traffic (or a client floods it), or the vendor limits us.
+    const refused = settings.throttledRequestsPer5Min;
+    this.alarm(
+      'ThrottledRequests',
+      { metric: throttledRequests, threshold: refused, comparison: any, periods: 1, datapoints: 1 },
+      `${refused} or more requests answered 429 in 5 minutes (the stage's throttle.rateLimit/burstLimit, or the vendor's rate limit passed on)`,
+    );
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `FriendshipBff-${stage}`,
@@ -103,20 +140,26 @@ export class Monitoring extends Construct {
     });
     const perFunction = (metricOf: (fn: IFunction, label: string) => IMetric) => functions.map(([name, fn]) => metricOf(fn, name));
     this.dashboard.addWidgets(
-      new TextWidget({ markdown: `# Friendship BFF (${stage})\nAlarms: 5xx rate, p99 latency, throttles, function errors.`, width: 24, height: 2 }),
+      new TextWidget({ markdown: `# Friendship BFF (${stage})\nAlarms: 5xx rate, p99 latency, requests answered 429, function throttles, function errors.`, width: 24, height: 2 }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Requests and errors',
         left: [requests.with({ label: 'requests' }), api.metricClientError({ period: PERIOD, label: '4xx' }), serverErrors.with({ label: '5xx' })],
         right: [serverErrorRate],
-        width: 12,
+        width: 8,
       }),
       new GraphWidget({
         title: 'Latency (ms)',
         left: [api.metricLatency({ statistic: 'p50', period: PERIOD, label: 'p50' }), p99, api.metricIntegrationLatency({ statistic: 'p99', period: PERIOD, label: 'integration p99' })],
         leftAnnotations: [{ value: settings.p99LatencyMs, label: 'p99 alarm' }],
-        width: 12,
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Requests answered 429 (throttled)',
+        left: [throttledRequests],
+        leftAnnotations: [{ value: refused, label: '429 alarm' }],
+        width: 8,
       }),
     );
     this.dashboard.addWidgets(

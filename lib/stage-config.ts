@@ -25,6 +25,8 @@ export const DEFAULT_STAGE = 'dev';
 export const DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS = 300;
 /** API Gateway caches an authorizer answer for at most an hour. */
 export const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3_600;
+/** alarms.throttledRequestsPer5Min: a few clients retrying a burst stay under it; a stage at its limit does not. */
+export const DEFAULT_THROTTLED_REQUESTS_PER_5_MIN = 50;
 
 /** Message for an issue: "is missing" when there was no value at all, so the fix is obvious. */
 const expecting = (what: string) => ({
@@ -89,11 +91,18 @@ const audience = z
   .union([audienceValue, z.array(audienceValue, audienceExpected).min(1, audienceExpected)], audienceExpected)
   .transform((value) => (typeof value === 'string' ? [value] : value));
 
+/** What `auth` and `auth.mode` expect; `mode` may be left out for a JWT stage. */
+const AUTH_EXPECTED = '{"mode"?: "jwt" (the default), "issuer", "audience", ...} or {"mode": "gamepot", "cacheTtlSeconds"?}';
+
 const auth = z.discriminatedUnion(
   'mode',
   [
+    /**
+     * API Gateway's JWT authorizer: the default mode, so `mode` may be left out
+     * (zod routes an object without `mode` to this option, and fills in 'jwt').
+     */
     z.strictObject({
-      mode: z.literal('jwt'),
+      mode: z.literal('jwt').default('jwt'),
       issuer: httpsUrl('the JWT issuer, e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>'),
       audience,
       /** PLAYER_ID_CLAIM: the claim that holds the player id. */
@@ -111,7 +120,7 @@ const auth = z.discriminatedUnion(
       ),
     }),
   ],
-  expecting('{"mode": "jwt", "issuer", "audience", ...} or {"mode": "gamepot", "cacheTtlSeconds"?}'),
+  expecting(AUTH_EXPECTED),
 );
 
 /** An origin is scheme://host[:port], with no path; `*` only when written out. */
@@ -178,6 +187,11 @@ export const stageConfigSchema = z
           .optional(),
         serverErrorRatePercent: positive(100, 'a percentage').default(1),
         p99LatencyMs: int(100, 30_000, 'the p99 latency threshold in ms').default(3_000),
+        /**
+         * Requests answered 429 within one 5-minute period that alarm: refused by the stage's
+         * throttle (throttle.rateLimit / burstLimit), or the vendor's rate limit passed on.
+         */
+        throttledRequestsPer5Min: int(1, 1_000_000, 'requests answered 429 in 5 minutes that alarm').default(DEFAULT_THROTTLED_REQUESTS_PER_5_MIN),
       })
       .prefault({}),
   })

@@ -19,6 +19,7 @@ import {
   type HttpReply,
   type SendOptions,
 } from '../support/http.js';
+import { actingAs } from '../support/lifecycle.js';
 
 let stack: LocalStack;
 let api: Api;
@@ -123,17 +124,8 @@ describe('the authorization matrix', () => {
       alice = await api.session(ALICE);
     });
 
-    const asBob: Array<[title: string, operation: OperationName, options: SendOptions]> = [
-      ['request as Bob', 'request-friend', { json: { userId: BOB, friendId: CAROL } }],
-      ['accept as Bob', 'accept-friend', { json: { userId: BOB, friendId: CAROL } }],
-      ['reject as Bob', 'reject-friend', { json: { userId: BOB, friendId: CAROL } }],
-      ['end as Bob, in the body', 'end-friendship', { json: { userId: BOB, friendId: CAROL } }],
-      ['end as Bob, in the query', 'end-friendship', { query: { userId: BOB, friendId: CAROL } }],
-      ["list Bob's friends, in the query", 'list-friendships', { query: { userId: BOB } }],
-      ["list Bob's friends, in the vendor filter", 'list-friendships', { query: { filter: JSON.stringify({ status: 'pending', user_id: BOB }) } }],
-    ];
 
-    it.each(asBob)('%s', async (_title, operation, options) => {
+    it.each(actingAs(BOB, CAROL))('%s', async (_title, operation, options) => {
       const reply = await refused(operation, { ...options, token: alice });
       expect(outcome(reply)).toEqual({ status: 403, code: 'IDENTITY_MISMATCH' });
       expect(reply.body).toEqual({ status: -1, code: 'IDENTITY_MISMATCH', message: expect.any(String), requestId: expect.any(String) });

@@ -20,6 +20,7 @@ import { operationNames, routes, type OperationName } from '../../functions/rout
 import type { Fault, NcloudEmulator } from '../../local/ncloud-emulator.js';
 import { LOCAL_SECRET_ARN, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { Api, IAM_AUTHORIZATION, LIST_STATUSES, NOTHING, friendshipOf, only, outcome, rowsOf, send, type HttpReply, type SendOptions } from '../support/http.js';
+import { actingAs, lifecycle } from '../support/lifecycle.js';
 import { GamePotPlayer, MEMBER_ID_HEADER, gamePotCredentials, gamePotLogin, withCredentials } from '../support/gamepot-players.js';
 
 /** The authorizer's loginauth deadline in this file (2000 ms by default): short, to keep the slow case fast. */
@@ -114,16 +115,7 @@ describe('the whole lifecycle for two GamePot players', () => {
 
   it('1. a request, acting as the member the session proved; the GamePot session never goes upstream', async () => {
     const before = emulator.requests.length;
-    const sent = await alice.request(bob.id, 'gg, add me');
-    expect(sent.status).toBe(200);
-    expect(friendshipOf(sent)).toMatchObject({
-      status: 'requested',
-      user_id: alice.id,
-      friend_id: bob.id,
-      user: { id: alice.id },
-      friend: { id: bob.id },
-      message: 'gg, add me',
-    });
+    await lifecycle.request(alice, bob, 'gg, add me');
     const upstream = emulator.requests.slice(before);
     expect(upstream).toEqual([
       expect.objectContaining({ method: 'POST', path: '/v1/api/friendship/request', body: { userId: alice.id, friendId: bob.id, message: 'gg, add me' } }),
@@ -135,37 +127,14 @@ describe('the whole lifecycle for two GamePot players', () => {
   });
 
   it('2. the sender sees it under requested and the recipient under pending', async () => {
-    const [byAlice, byBob] = await seenBy(alice, bob);
+    await lifecycle.seeRequested(alice, bob, 'gg, add me');
     bobChecksAfterFirstCalls = loginauthBodiesFor(bob.token).length;
-    expect(byAlice).toEqual(only('requested', bob.id));
-    expect(byBob).toEqual(only('pending', alice.id));
-    expect(rowsOf(await bob.list('pending'))).toEqual([
-      expect.objectContaining({ status: 'pending', user_id: bob.id, friend_id: alice.id, message: 'gg, add me' }),
-    ]);
   });
 
-  it('3. accept', async () => {
-    const accepted = await bob.accept(alice.id);
-    expect(accepted.status).toBe(200);
-    expect(friendshipOf(accepted)).toMatchObject({ status: 'accepted', user_id: bob.id, friend_id: alice.id });
-  });
-
-  it('4. both see an accepted friendship (the default list)', async () => {
-    const [aliceDefault, bobDefault] = await Promise.all([alice.list(), bob.list()]);
-    expect(rowsOf(aliceDefault)).toEqual([expect.objectContaining({ status: 'accepted', user_id: alice.id, friend_id: bob.id })]);
-    expect(rowsOf(bobDefault)).toEqual([expect.objectContaining({ status: 'accepted', user_id: bob.id, friend_id: alice.id })]);
-    expect(await seenBy(alice, bob)).toEqual([only('accepted', bob.id), only('accepted', alice.id)]);
-  });
-
-  it('5. end (through the query, as a client that cannot send a DELETE body)', async () => {
-    const ended = await alice.end(bob.id, 'query');
-    expect(ended.status).toBe(200);
-    expect(friendshipOf(ended)).toMatchObject({ status: 'deleted', user_id: alice.id, friend_id: bob.id });
-  });
-
-  it('6. both lists are empty, in every status', async () => {
-    expect(await seenBy(alice, bob)).toEqual([NOTHING, NOTHING]);
-  });
+  it('3. accept', () => lifecycle.accept(alice, bob));
+  it('4. both see an accepted friendship (the default list)', () => lifecycle.seeFriends(alice, bob));
+  it('5. end (through the query, as a client that cannot send a DELETE body)', () => lifecycle.end(alice, bob));
+  it('6. both lists are empty, in every status', () => lifecycle.seeNothing(alice, bob));
 
   it('after the first calls, every later call was served from the authorizer cache', () => {
     // Alice's first call was alone: one check. Bob's first calls were four lists at once, and a cache
@@ -318,17 +287,8 @@ describe('the authorization matrix in GamePot mode', () => {
   });
 
   describe("another member's userId: 403 IDENTITY_MISMATCH, nothing reaches the upstream", () => {
-    const asBob: Array<[title: string, operation: OperationName, options: SendOptions]> = [
-      ['request as Bob', 'request-friend', { json: { userId: BOB, friendId: CAROL } }],
-      ['accept as Bob', 'accept-friend', { json: { userId: BOB, friendId: CAROL } }],
-      ['reject as Bob', 'reject-friend', { json: { userId: BOB, friendId: CAROL } }],
-      ['end as Bob, in the body', 'end-friendship', { json: { userId: BOB, friendId: CAROL } }],
-      ['end as Bob, in the query', 'end-friendship', { query: { userId: BOB, friendId: CAROL } }],
-      ["list Bob's friends, in the query", 'list-friendships', { query: { userId: BOB } }],
-      ["list Bob's friends, in the vendor filter", 'list-friendships', { query: { filter: JSON.stringify({ status: 'pending', user_id: BOB }) } }],
-    ];
 
-    it.each(asBob)('%s', async (_title, operation, options) => {
+    it.each(actingAs(BOB, CAROL))('%s', async (_title, operation, options) => {
       const { result: reply, upstream } = await counted(() => alice.call(operation, options));
       expectEnvelope(reply, 403, 'IDENTITY_MISMATCH');
       expect(upstream).toBe(0);

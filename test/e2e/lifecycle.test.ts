@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { Api, NOTHING, friendshipOf, only, outcome, rowsOf, type HttpReply, type Player } from '../support/http.js';
+import { Api, NOTHING, friendshipOf, only, outcome, type HttpReply, type Player } from '../support/http.js';
+import { lifecycle, seenBy } from '../support/lifecycle.js';
 
 let stack: LocalStack;
 let api: Api;
@@ -21,7 +22,6 @@ afterAll(async () => {
 });
 
 const players = (a: string, b: string) => Promise.all([api.player(a), api.player(b)]);
-const seenBy = async (...who: Player[]) => Promise.all(who.map((player) => player.everything()));
 
 describe('the whole lifecycle for two players', () => {
   let alice: Player;
@@ -32,51 +32,17 @@ describe('the whole lifecycle for two players', () => {
 
   it('1. a request', async () => {
     const before = api.upstreamRequests;
-    const sent = await alice.request(bob.id, 'gg, add me');
-    expect(sent.status).toBe(200);
-    expect(friendshipOf(sent)).toMatchObject({
-      status: 'requested',
-      user_id: alice.id,
-      friend_id: bob.id,
-      user: { id: alice.id },
-      friend: { id: bob.id },
-      message: 'gg, add me',
-    });
+    const sent = await lifecycle.request(alice, bob, 'gg, add me');
     expect(sent.headers['x-request-id']).toEqual(expect.any(String));
     // The acting player came from the session, not from anything the client wrote.
     expect(stack.emulator!.requests.slice(before)).toEqual([expect.objectContaining({ method: 'POST', body: { userId: alice.id, friendId: bob.id, message: 'gg, add me' } })]);
   });
 
-  it('2. the sender sees it under requested and the recipient under pending', async () => {
-    const [byAlice, byBob] = await seenBy(alice, bob);
-    expect(byAlice).toEqual(only('requested', bob.id));
-    expect(byBob).toEqual(only('pending', alice.id));
-    const pending = rowsOf(await bob.list('pending'));
-    expect(pending).toEqual([expect.objectContaining({ status: 'pending', user_id: bob.id, friend_id: alice.id, message: 'gg, add me' })]);
-  });
-
-  it('3. accept', async () => {
-    const accepted = await bob.accept(alice.id);
-    expect(accepted.status).toBe(200);
-    expect(friendshipOf(accepted)).toMatchObject({ status: 'accepted', user_id: bob.id, friend_id: alice.id });
-  });
-
-  it('4. both see an accepted friendship (the default list)', async () => {
-    const [aliceDefault, bobDefault] = await Promise.all([alice.list(), bob.list()]);
-    expect(rowsOf(aliceDefault)).toEqual([expect.objectContaining({ status: 'accepted', user_id: alice.id, friend_id: bob.id })]);
-    expect(rowsOf(bobDefault)).toEqual([expect.objectContaining({ status: 'accepted', user_id: bob.id, friend_id: alice.id })]);
-    expect(await seenBy(alice, bob)).toEqual([only('accepted', bob.id), only('accepted', alice.id)]);
-  });
-
-  it('5. end (through the query, as a client that cannot send a DELETE body)', async () => {
-    const ended = await alice.end(bob.id, 'query');
-    expect(ended.status).toBe(200);
-    expect(friendshipOf(ended)).toMatchObject({ status: 'deleted', user_id: alice.id, friend_id: bob.id });
-  });
-
-  it('6. both lists are empty, in every status', async () => {
-    expect(await seenBy(alice, bob)).toEqual([NOTHING, NOTHING]);
-  });
+  it('2. the sender sees it under requested and the recipient under pending', () => lifecycle.seeRequested(alice, bob, 'gg, add me'));
+  it('3. accept', () => lifecycle.accept(alice, bob));
+  it('4. both see an accepted friendship (the default list)', () => lifecycle.seeFriends(alice, bob));
+  it('5. end (through the query, as a client that cannot send a DELETE body)', () => lifecycle.end(alice, bob));
+  it('6. both lists are empty, in every status', () => lifecycle.seeNothing(alice, bob));
 
   it('and the two may start again', async () => {
     expect((await bob.request(alice.id)).status).toBe(200);

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { operationNames, routes, type OperationName } from '../../functions/routes.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
-import { accessLogFields, functionNameOf, type FriendshipStack } from '../../lib/friendship-stack.js';
+import { accessLogFields, accessLogKeyOf, functionNameOf, type FriendshipStack } from '../../lib/friendship-stack.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -209,9 +209,9 @@ describe('the API', () => {
 });
 
 describe('monitoring', () => {
-  it('alarms on the 5xx rate, p99 latency, throttles and function errors, and draws a dashboard', () => {
+  it('alarms on the 5xx rate, p99 latency, throttles, function errors and 429 answers, and draws a dashboard', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     const byDescription = (text: string) => alarms.find((alarm) => String(alarm.AlarmDescription).includes(text));
     expect(byDescription('5xx answers above 5%')).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
     expect(byDescription('p99 latency above 5000 ms')).toMatchObject({
@@ -223,6 +223,43 @@ describe('monitoring', () => {
     // dev sets no email and no topic: the alarms have no actions.
     for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it("counts the access log's 429 lines (the stage's throttle refusals, which reach no function) with a metric filter", () => {
+    const filters = ofType('AWS::Logs::MetricFilter');
+    expect(filters).toHaveLength(1);
+    const [[, filter] = []] = filters;
+    expect(filter?.Properties).toEqual({
+      LogGroupName: { Ref: logicalIdOf(stack.accessLogs) },
+      // The access log writes `status` as a JSON string: "429", not 429.
+      FilterPattern: '{ $.status = "429" }',
+      MetricTransformations: [{ MetricNamespace: 'FriendshipBff/dev', MetricName: 'ThrottledRequests', MetricValue: '1', DefaultValue: 0, Unit: 'Count' }],
+    });
+    // The field the filter reads is the one the stage's access log format writes $context.status under.
+    const [[, apiStage] = []] = ofType('AWS::ApiGatewayV2::Stage');
+    const format = JSON.parse((apiStage?.Properties.AccessLogSettings as { Format: string }).Format) as Record<string, string>;
+    expect(format.status).toBe('$context.status');
+    expect(accessLogKeyOf('$context.status')).toBe('status');
+  });
+
+  it('alarms when alarms.throttledRequestsPer5Min (default 50) requests are answered 429 in 5 minutes', () => {
+    expect(stack.config.alarms.throttledRequestsPer5Min).toBe(50);
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, alarm]) => JSON.stringify(alarm.Properties.Metrics).includes('"ThrottledRequests"'));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.[1].Properties).toMatchObject({
+      Threshold: 50,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: expect.stringContaining('50 or more requests answered 429 in 5 minutes') as unknown,
+      Metrics: [{ MetricStat: { Metric: { Namespace: 'FriendshipBff/dev', MetricName: 'ThrottledRequests' }, Period: 300, Stat: 'Sum' } }],
+    });
+    const [[, dashboard] = []] = ofType('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    expect(body).toContain('Requests answered 429');
+    expect(body).toContain('ThrottledRequests');
+    expect(body).toContain('FriendshipBff/dev');
   });
 });
 

@@ -64,6 +64,34 @@ describe('cdk.json stages', () => {
   });
 });
 
+describe('auth.mode defaults to jwt (issue 6)', () => {
+  it('reads a stage with {issuer, audience, playerIdClaim} and no mode as JWT', () => {
+    const { mode: _mode, ...auth } = (stages.dev?.auth ?? {}) as Record<string, unknown>;
+    expect(auth).not.toHaveProperty('mode');
+    const config = loadStageConfig({ ...cdkJson.context, stages: { ...stages, dev: { ...stages.dev, auth } } });
+    expect(config.auth).toEqual({ mode: 'jwt', issuer: 'https://auth.example.com/', audience: ['https://friendship-api.example.com'], playerIdClaim: 'player_id' });
+  });
+
+  it('also for a whole auth section given with -c, where the claim defaults to sub', () => {
+    const config = loadStageConfig({ ...cdkJson.context, auth: '{"issuer":"https://login.example.com/","audience":"game-client"}' });
+    expect(config.auth).toEqual({ mode: 'jwt', issuer: 'https://login.example.com/', audience: ['game-client'], playerIdClaim: 'sub' });
+  });
+
+  it('still takes "gamepot" only when written out', () => {
+    expect(loadStageConfig({ ...cdkJson.context, auth: '{"mode":"gamepot"}' }).auth).toEqual({ mode: 'gamepot', cacheTtlSeconds: 300 });
+    // GamePot keys without the mode are JWT settings, and refused as such.
+    expect(failure({ auth: '{"cacheTtlSeconds":60}' }).message).toContain('auth: Unrecognized key: "cacheTtlSeconds"');
+  });
+});
+
+describe('alarms.throttledRequestsPer5Min', () => {
+  it('defaults to 50, and a -c override sets it', () => {
+    expect(loadStageConfig(cdkJson.context).alarms.throttledRequestsPer5Min).toBe(50);
+    expect(loadStageConfig({ ...cdkJson.context, stage: 'prod' }).alarms.throttledRequestsPer5Min).toBe(50);
+    expect(loadStageConfig({ ...cdkJson.context, 'alarms.throttledRequestsPer5Min': '500' }).alarms.throttledRequestsPer5Min).toBe(500);
+  });
+});
+
 describe('-c overrides', () => {
   it('overrides one key, parsing numbers, lists and single audiences', () => {
     const config = loadStageConfig({
@@ -137,9 +165,31 @@ describe('a bad or missing value fails with its key and what is expected', () =>
   });
 
   it('an auth mode that does not exist', () => {
-    expect(failure({ auth: '{"mode":"cognito"}' }).message).toContain(
-      'auth.mode: expected {"mode": "jwt", "issuer", "audience", ...} or {"mode": "gamepot", "cacheTtlSeconds"?}',
-    );
+    const error = failure({ auth: '{"mode":"cognito"}' });
+    expect(error.keys).toEqual(['auth.mode']);
+    expect(error.message).toContain('auth.mode: expected {"mode"?: "jwt" (the default), "issuer", "audience", ...} or {"mode": "gamepot", "cacheTtlSeconds"?}');
+    expect(failure({ 'auth.mode': 'JWT' }).message).toContain('auth.mode: expected {"mode"?: "jwt" (the default)');
+  });
+
+  it('no auth section at all, or one that is not an object', () => {
+    const { auth: _auth, ...dev } = stages.dev ?? {};
+    expect(failure({ stages: { dev } }).message).toContain('auth: is missing: expected {"mode"?: "jwt" (the default), "issuer", "audience", ...}');
+    expect(failure({ auth: '"jwt"' }).message).toContain('auth: expected {"mode"?: "jwt" (the default)');
+  });
+
+  it('a stage without auth.mode is a JWT stage, so it needs the issuer and the audience', () => {
+    const error = failure({ auth: '{"playerIdClaim":"player_id"}' });
+    expect(error.keys).toEqual(['auth.issuer', 'auth.audience']);
+    expect(error.message).toContain('auth.issuer: is missing: expected an https:// URL');
+    expect(error.message).toContain('auth.audience: is missing: expected a non-empty list of audiences');
+  });
+
+  it('alarms.throttledRequestsPer5Min that is not a whole number from 1 to 1000000', () => {
+    for (const value of ['0', '-5', '2.5', 'lots', '1000001']) {
+      const error = failure({ 'alarms.throttledRequestsPer5Min': value });
+      expect(error.keys).toEqual(['alarms.throttledRequestsPer5Min']);
+      expect(error.message).toContain('alarms.throttledRequestsPer5Min: expected a whole number from 1 to 1000000 (requests answered 429 in 5 minutes that alarm)');
+    }
   });
 
   it('a gamepot cache TTL beyond API Gateway\'s hour', () => {

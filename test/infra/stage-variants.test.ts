@@ -69,7 +69,9 @@ describe('prod: a secret imported by name, email alarms, a concurrency cap', () 
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     const alarms = prod.ofType('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(4);
+    // The 429 alarm goes to the same topic as the other four.
+    expect(alarms).toHaveLength(5);
+    expect(alarms.filter((alarm) => JSON.stringify(alarm.Properties.Metrics).includes('"ThrottledRequests"'))).toHaveLength(1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
@@ -116,8 +118,61 @@ describe('a secret imported by ARN, encrypted with a customer-managed key', () =
   });
 
   it('alarms to the given topic, and passes cdk-nag', () => {
-    for (const alarm of qa.ofType('AWS::CloudWatch::Alarm')) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
+    const alarms = qa.ofType('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
     expect(qa.unacknowledged).toEqual([]);
+  });
+});
+
+describe('a JWT stage that leaves auth.mode out (jwt is the default)', () => {
+  let jwt: ReturnType<typeof synth>;
+  beforeAll(() => {
+    const { mode: _mode, ...auth } = (cdkJson.context.stages as Record<string, { auth: Record<string, unknown> }>).dev?.auth ?? {};
+    expect(auth).toEqual({ issuer: 'https://auth.example.com/', audience: ['https://friendship-api.example.com'], playerIdClaim: 'player_id' });
+    jwt = synth({ stage: 'qa', stages: { qa: { ...(cdkJson.context.stages as Record<string, object>).dev, auth } } });
+  });
+
+  it('synthesizes as JWT: the JWT authorizer on the five player routes, IAM on bulk, no seventh function', () => {
+    expect(jwt.stack.config.auth.mode).toBe('jwt');
+    expect(jwt.stack.gamepotAuthorizer).toBeUndefined();
+    expect(jwt.ofType('AWS::Lambda::Function')).toHaveLength(6);
+    const authorizers = jwt.ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0]?.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['https://friendship-api.example.com'] },
+    });
+    const routeTypes = jwt.ofType('AWS::ApiGatewayV2::Route').map((route) => route.Properties.AuthorizationType);
+    expect(routeTypes.sort()).toEqual(['AWS_IAM', 'JWT', 'JWT', 'JWT', 'JWT', 'JWT']);
+    for (const fn of jwt.ofType('AWS::Lambda::Function')) expect(fn.Properties).toMatchObject({ Environment: { Variables: { PLAYER_ID_CLAIM: 'player_id' } } });
+    expect(jwt.unacknowledged).toEqual([]);
+  });
+});
+
+describe('alarms.throttledRequestsPer5Min', () => {
+  it('sets the threshold of the 429 alarm (-c override), with the metric in the stage\'s namespace', () => {
+    const variant = synth({ stage: 'prod', 'alarms.throttledRequestsPer5Min': '200' });
+    const [alarm, ...others] = variant.ofType('AWS::CloudWatch::Alarm').filter((candidate) => JSON.stringify(candidate.Properties.Metrics).includes('"ThrottledRequests"'));
+    expect(others).toEqual([]);
+    expect(alarm?.Properties).toMatchObject({
+      Threshold: 200,
+      AlarmDescription: 'Friendship BFF (prod): 200 or more requests answered 429 in 5 minutes (the stage\'s throttle.rateLimit/burstLimit, or the vendor\'s rate limit passed on).',
+      Metrics: [{ MetricStat: { Metric: { Namespace: 'FriendshipBff/prod', MetricName: 'ThrottledRequests' } } }],
+    });
+    variant.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.status = "429" }',
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'FriendshipBff/prod', MetricName: 'ThrottledRequests' })],
+    });
+  });
+
+  it('refuses a threshold that is not a whole number from 1, naming the key', () => {
+    for (const value of ['0', '1.5', 'many']) {
+      expect(() => buildFriendshipApp(new App({ context: { ...cdkJson.context, ...NO_BUNDLING, 'alarms.throttledRequestsPer5Min': value } }))).toThrow(
+        'alarms.throttledRequestsPer5Min: expected a whole number from 1 to 1000000 (requests answered 429 in 5 minutes that alarm)',
+      );
+    }
   });
 });
 
