@@ -5,7 +5,7 @@
  * writes the same figures to bench/results.json. Exits 1 when a budget is missed
  * (the file is written either way).
  *
- * Options: --rounds N (cold-start rounds, default 20), --warm N (warm requests
+ * Options: --rounds N (cold-start rounds, default 31), --warm N (warm requests
  * per implementation, default 2000), --out FILE (default bench/results.json).
  */
 import { writeFile } from 'node:fs/promises';
@@ -39,7 +39,7 @@ import type { MemorySample } from './protocol.js';
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '31' },
     warm: { type: 'string', default: '2000' },
     out: { type: 'string' },
   },
