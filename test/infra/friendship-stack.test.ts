@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { operationNames, routes, type OperationName } from '../../functions/routes.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
+import { acknowledgedFindings, readNagReport, unacknowledgedFindings } from '../support/nag-report.js';
 import { accessLogFields, accessLogKeyOf, functionNameOf, type FriendshipStack } from '../../lib/friendship-stack.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -264,19 +265,10 @@ describe('monitoring', () => {
 });
 
 describe('cdk-nag: AwsSolutions and Serverless, run by the synth itself', () => {
-  interface Finding {
-    ruleName: string;
-    acknowledgedId?: string;
-    reason?: string;
-  }
-  interface Report {
-    pluginReports: { pluginName: string; violations: Finding[]; suppressedViolations?: Finding[] }[];
-  }
-
   it('leaves no unacknowledged finding, and every acknowledgement carries its reason', () => {
-    const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as Report;
-    expect(report.pluginReports.flatMap((plugin) => plugin.violations.map((finding) => `${plugin.pluginName}: ${finding.ruleName}`))).toEqual([]);
-    const acknowledged = report.pluginReports.flatMap((plugin) => plugin.suppressedViolations ?? []);
+    const report = readNagReport(app.outdir);
+    expect(unacknowledgedFindings(report)).toEqual([]);
+    const acknowledged = acknowledgedFindings(report);
     expect([...new Set(acknowledged.map((finding) => finding.acknowledgedId))].sort()).toEqual([
       'AwsSolutions::AwsSolutions-SMG4',
       'Serverless::Serverless-LambdaDLQ',
