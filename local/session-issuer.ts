@@ -11,8 +11,11 @@ const SESSION_TTL_SECONDS = 3600;
 
 export interface IssueOptions {
   ttlSeconds?: number;
-  audience?: string;
+  /** The `aud` claim; null leaves it out (a token that names its client in `client_id` instead). */
+  audience?: string | null;
   issuer?: string;
+  /** The `sub` claim; null leaves it out. Defaults to the player id. */
+  subject?: string | null;
   claims?: JWTPayload;
 }
 
@@ -34,14 +37,16 @@ export class SessionIssuer {
   async issue(playerId: string, options: IssueOptions = {}): Promise<{ token: string; expiresAt: string }> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + (options.ttlSeconds ?? SESSION_TTL_SECONDS);
-    const token = await new SignJWT({ ...options.claims })
+    const jwt = new SignJWT({ ...options.claims })
       .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
-      .setSubject(playerId)
       .setIssuer(options.issuer ?? this.issuer)
-      .setAudience(options.audience ?? LOCAL_AUDIENCE)
       .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .sign(this.privateKey);
+      .setExpirationTime(exp);
+    const subject = options.subject === undefined ? playerId : options.subject;
+    if (subject !== null) jwt.setSubject(subject);
+    const audience = options.audience === undefined ? LOCAL_AUDIENCE : options.audience;
+    if (audience !== null) jwt.setAudience(audience);
+    const token = await jwt.sign(this.privateKey);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
@@ -50,10 +55,12 @@ export class SessionIssuer {
     try {
       const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks), {
         issuer: this.issuer,
-        audience: LOCAL_AUDIENCE,
         algorithms: ['RS256'],
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp'],
       });
+      // As API Gateway: `aud` must name the API; only a token without `aud` may name it in `client_id`.
+      const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
+      if (!audiences.includes(LOCAL_AUDIENCE)) return { ok: false, reason: 'the token is not for this API (aud, or client_id without aud)' };
       return { ok: true, claims: payload };
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : 'invalid token' };

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { operationNames, routes, type OperationName } from '../../functions/routes.js';
-import { SessionIssuer } from '../../local/session-issuer.js';
+import { LOCAL_AUDIENCE, SessionIssuer } from '../../local/session-issuer.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import {
   Api,
@@ -68,6 +68,11 @@ const badCredentials: BadCredentials[] = [
   ['a token that is not a JWT', async () => ({ token: 'not-a-jwt' })],
   ['an expired token', async () => ({ token: (await stack.issuer.issue(ALICE, { ttlSeconds: -60 })).token })],
   ['a token for another audience', async () => ({ token: (await stack.issuer.issue(ALICE, { audience: 'some-other-api' })).token })],
+  ['a token with no audience at all', async () => ({ token: (await stack.issuer.issue(ALICE, { audience: null })).token })],
+  [
+    'a token whose aud is another API, whatever its client_id says',
+    async () => ({ token: (await stack.issuer.issue(ALICE, { audience: 'some-other-api', claims: { client_id: LOCAL_AUDIENCE } })).token }),
+  ],
   ['a token from another issuer', async () => ({ token: (await stack.issuer.issue(ALICE, { issuer: 'https://evil.example/' })).token })],
   ['a tampered signature', async () => ({ token: tamperedSignature(await api.session(ALICE)) })],
   ["a payload rewritten to another player, the signature kept", async () => ({ token: tamperedPayload(await api.session(ALICE), BOB) })],
@@ -109,6 +114,18 @@ describe('the authorization matrix', () => {
     const options = await credentials();
     const reply = await refused('bulk-add-friendships', { ...validInput['bulk-add-friendships'], ...options });
     expect({ status: reply.status, body: reply.body }).toEqual(FORBIDDEN);
+  });
+
+  it('a token without aud that names this API in client_id passes, as API Gateway lets it (Cognito access tokens)', async () => {
+    const { token } = await stack.issuer.issue(ALICE, { audience: null, claims: { client_id: LOCAL_AUDIENCE } });
+    const reply = await api.call('list-friendships', { token, query: { status: 'accepted' } });
+    expect(reply.status).toBe(200);
+  });
+
+  it('a verified token without the player-id claim passes the authorizer, and the function answers 401 UNAUTHENTICATED without calling the upstream', async () => {
+    const { token } = await stack.issuer.issue(ALICE, { subject: null });
+    const reply = await refused('list-friendships', { token });
+    expect(outcome(reply)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
   it('an expired token says why in WWW-Authenticate, as API Gateway does', async () => {
