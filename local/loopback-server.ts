@@ -31,6 +31,11 @@ export class LoopbackServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
+  /** Closes every connection not carrying a request or awaiting its answer, as a server's keep-alive timeout does. */
+  closeIdleConnections(): void {
+    this.server?.closeIdleConnections();
+  }
+
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));

@@ -7,7 +7,6 @@
  */
 import { randomUUID, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import { LoopbackServer } from './loopback-server.js';
 
 export type Generation = 'older' | 'newer';
@@ -88,9 +87,6 @@ export class NcloudEmulator {
   private readonly rows = new Map<string, Row>();
   private readonly loginTokens = new Map<string, { memberId: string; issuedAt: number }>();
   private faults: FaultRule[] = [];
-  /** Open connections that have carried a request, and those with one in progress: the rest are idle. */
-  private readonly seenSockets = new Set<Socket>();
-  private readonly busySockets = new Set<Socket>();
   apiKey: string;
   projectId: string;
   generation: Generation;
@@ -141,26 +137,8 @@ export class NcloudEmulator {
   }
 
   inject(rule: FaultRule): void {
-    if (rule.fault.kind === 'close-idle') return this.closeIdleConnections();
+    if (rule.fault.kind === 'close-idle') return this.server.closeIdleConnections();
     this.faults.push({ ...rule });
-  }
-
-  private closeIdleConnections(): void {
-    for (const socket of this.seenSockets) if (!this.busySockets.has(socket)) socket.destroy();
-  }
-
-  /** Notes which connections are busy, for `close-idle`. */
-  private track(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const socket = req.socket;
-    if (!this.seenSockets.has(socket)) {
-      this.seenSockets.add(socket);
-      socket.once('close', () => {
-        this.seenSockets.delete(socket);
-        this.busySockets.delete(socket);
-      });
-    }
-    this.busySockets.add(socket);
-    res.once('finish', () => this.busySockets.delete(socket));
   }
 
   clearFaults(): void {
@@ -198,7 +176,6 @@ export class NcloudEmulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    this.track(req, res);
     const url = new URL(req.url ?? '/', 'http://emulator');
     const text = await readBody(req);
     if (url.pathname.startsWith('/__emulator/')) return this.control(req.method ?? 'GET', url.pathname, text, res);
