@@ -4,7 +4,7 @@
  * one of them reaches the upstream.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { operationNames, routes, type OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/routes.js';
 import { LOCAL_AUDIENCE, SessionIssuer } from '../../local/session-issuer.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import {
@@ -19,7 +19,7 @@ import {
   type HttpReply,
   type SendOptions,
 } from '../support/http.js';
-import { actingAs } from '../support/lifecycle.js';
+import { actingAs, playerRoutes, wellFormedInput } from '../support/lifecycle.js';
 
 let stack: LocalStack;
 let api: Api;
@@ -37,17 +37,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const playerRoutes = operationNames.filter((name) => routes[name].access === 'player');
-
-/** A well-formed request for each player route, as Alice would send it; only the credentials vary. */
-const validInput: Record<OperationName, SendOptions> = {
-  'request-friend': { json: { friendId: BOB, message: 'hi' } },
-  'accept-friend': { json: { friendId: BOB } },
-  'reject-friend': { json: { friendId: BOB } },
-  'end-friendship': { json: { friendId: BOB } },
-  'list-friendships': { query: { status: 'pending' } },
-  'bulk-add-friendships': { json: [{ userId: ALICE, friendId: BOB }] },
-};
+const validInput = wellFormedInput(ALICE, BOB);
 
 const UNAUTHORIZED = { status: 401, body: { message: 'Unauthorized' } };
 const FORBIDDEN = { status: 403, body: { message: 'Forbidden' } };

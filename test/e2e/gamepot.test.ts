@@ -16,11 +16,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { operationNames, routes, type OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/routes.js';
 import type { Fault, NcloudEmulator } from '../../local/ncloud-emulator.js';
 import { LOCAL_SECRET_ARN, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { Api, IAM_AUTHORIZATION, LIST_STATUSES, NOTHING, friendshipOf, only, outcome, rowsOf, send, type HttpReply, type SendOptions } from '../support/http.js';
-import { actingAs, lifecycle } from '../support/lifecycle.js';
+import { actingAs, lifecycle, playerRoutes, wellFormedInput } from '../support/lifecycle.js';
 import { GamePotPlayer, MEMBER_ID_HEADER, gamePotCredentials, gamePotLogin, withCredentials } from '../support/gamepot-players.js';
 
 /** The authorizer's loginauth deadline in this file (2000 ms by default): short, to keep the slow case fast. */
@@ -182,17 +182,7 @@ const ALICE = 'gp_authz_alice';
 const BOB = 'gp_authz_bob01';
 const CAROL = 'gp_authz_carol';
 
-const playerRoutes = operationNames.filter((name) => routes[name].access === 'player');
-
-/** A well-formed request for each route, as Alice would send it; only the credentials vary. */
-const validInput: Record<OperationName, SendOptions> = {
-  'request-friend': { json: { friendId: BOB, message: 'hi' } },
-  'accept-friend': { json: { friendId: BOB } },
-  'reject-friend': { json: { friendId: BOB } },
-  'end-friendship': { json: { friendId: BOB } },
-  'list-friendships': { query: { status: 'pending' } },
-  'bulk-add-friendships': { json: [{ userId: ALICE, friendId: BOB }] },
-};
+const validInput = wellFormedInput(ALICE, BOB);
 
 /** Calls every player route with these credentials; nothing may reach the upstream. */
 async function everyPlayerRoute(credentials: SendOptions): Promise<{ replies: Array<[OperationName, HttpReply]>; loginauth: number }> {
