@@ -9,6 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
 import { operationNames, type OperationName } from '../../functions/routes.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { rejectionOf } from '../support/rejection.js';
 import { Api, only, rowsOf } from '../support/http.js';
 
 let stack: LocalStack;
@@ -29,16 +30,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** The error a call throws; fails the test if it does not throw a FriendshipError. */
-async function failure(call: Promise<unknown>): Promise<FriendshipError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof FriendshipError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (pending: Promise<unknown>) => rejectionOf(pending, FriendshipError);
 
 const upstreamRequests = () => stack.emulator!.requests.length;
 

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
+import { rejectionOf } from '../support/rejection.js';
 import { operationNames, type OperationName } from '../../functions/routes.js';
 
 interface Answer {
@@ -53,15 +54,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function failure(call: Promise<unknown>): Promise<FriendshipError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof FriendshipError) return error;
-    throw new Error(`expected a FriendshipError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (pending: Promise<unknown>) => rejectionOf(pending, FriendshipError);
 
 const pair = { userId: 'svc_alice1', friendId: 'svc_bob001' };
 

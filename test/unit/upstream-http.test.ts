@@ -8,6 +8,7 @@ import http from 'node:http';
 import net, { type Socket } from 'node:net';
 import * as upstreamHttp from '../../functions/core/upstream-http.js';
 import { exchange, UpstreamTransportError, type UpstreamExchange } from '../../functions/core/upstream-http.js';
+import { rejectionOf } from '../support/rejection.js';
 import { NcloudEmulator } from '../../local/ncloud-emulator.js';
 
 const emulator = new NcloudEmulator({ apiKey: 'unit-key-0001', projectId: 'unit-project' });
@@ -51,15 +52,7 @@ function requestFriend(): UpstreamExchange {
   };
 }
 
-async function failure(sent: Promise<unknown>): Promise<UpstreamTransportError> {
-  try {
-    await sent;
-  } catch (error) {
-    if (error instanceof UpstreamTransportError) return error;
-    throw error;
-  }
-  throw new Error('expected the exchange to fail');
-}
+const failure = (pending: Promise<unknown>) => rejectionOf(pending, UpstreamTransportError);
 
 /** The one socket in the pool after a successful exchange. */
 async function pooledSocket(): Promise<Socket> {
