@@ -6,7 +6,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from './deadline.js';
-import { FriendshipFault } from './errors.js';
+import { FriendshipFault, isFault } from './errors.js';
 import { logger } from './logger.js';
 
 export interface UpstreamCredentials {
@@ -62,6 +62,8 @@ export class SecretCache {
       if (timeoutMs <= 0) throw new Error('no time left');
       text = await this.read(timeoutMs);
     } catch (error) {
+      // A secret that was read but holds no usable value (SECRET_MALFORMED) is a fault of its own, not an outage.
+      if (isFault(error)) throw error;
       const stale = this.cached;
       // A warm container keeps its key through a Secrets Manager outage, unless that key was just rejected.
       if (stale && !mustBeFresh) {
@@ -118,7 +120,9 @@ export function secretsManagerReader(secretId: string, timeoutMs: number): Secre
     const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
       abortSignal: AbortSignal.timeout(budgetMs),
     });
-    if (output.SecretString === undefined) throw new Error('the secret has no string value');
+    if (output.SecretString === undefined) {
+      throw new FriendshipFault('SECRET_MALFORMED', 'The upstream secret has no string value: store {"apiKey", "projectId"} as its SecretString, not as SecretBinary.');
+    }
     return output.SecretString;
   };
 }

@@ -13,7 +13,8 @@ export type { Upstreams };
 
 export const startUpstreams = (): Promise<Upstreams> => startLocalUpstreams({ apiKey: API_KEY, projectId: PROJECT_ID, secretArn: SECRET_ARN });
 
-export function functionEnv(upstreams: Upstreams, extra: Record<string, string> = {}): Record<string, string> {
+/** A bundle's environment against the emulator and a Secrets Manager endpoint (ours, or moto's). */
+export function functionEnv(upstreams: { emulator: { baseUrl: string }; secrets: { url: string } }, extra: Record<string, string> = {}): Record<string, string> {
   return {
     SECRET_ID: SECRET_ARN,
     UPSTREAM_BASE_URL: upstreams.emulator.baseUrl,
