@@ -67,10 +67,10 @@ export class SecretCache {
       const stale = this.cached;
       // A warm container keeps its key through a Secrets Manager outage, unless that key was just rejected.
       if (stale && !mustBeFresh) {
-        logger.warn('secret refresh failed; serving the cached key', { errorName: errorName(error) });
+        logger.warn('secret refresh failed; serving the cached key', failureOf(error));
         return stale.credentials;
       }
-      logger.error('secret unavailable', { errorName: errorName(error) });
+      logger.error('secret unavailable', failureOf(error));
       throw new FriendshipFault('SECRET_UNAVAILABLE', 'The upstream credentials could not be read. Try again shortly.', {
         retryAfter: '1',
       });
@@ -81,7 +81,15 @@ export class SecretCache {
   }
 }
 
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'UnknownError');
+/**
+ * What the log says of a failed read: the error's name, and the HTTP status when
+ * Secrets Manager answered. An answer the SDK cannot parse (as moto's XML
+ * AccessDenied) is a SyntaxError; its 403 says what happened.
+ */
+function failureOf(error: unknown): { errorName: string; httpStatus?: number } {
+  const httpStatus = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
+  return { errorName: error instanceof Error ? error.name : 'UnknownError', ...(typeof httpStatus === 'number' ? { httpStatus } : {}) };
+}
 
 /** Names a missing field, never a value: JSON.parse's own message can quote the secret. */
 export function parseSecret(text: string): UpstreamCredentials {

@@ -3,10 +3,11 @@
  * set to moto): a secret read by ARN and by name, no call when warm (counted by
  * moto's recorder), rotation with PutSecretValue healed by one re-read, a version
  * staged AWSPENDING never served, and a secret that is missing, scheduled for
- * deletion, binary-only or malformed. Slow, dropped and failing connections,
+ * deletion, binary-only or malformed, and a read IAM denies. Slow, dropped and failing connections,
  * which moto cannot play, stay with our own endpoint (test/functions/bundle-upstream.test.ts).
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { OperationName } from '../../functions/routes.js';
 import type { FunctionContainer } from '../../local/function-container.js';
@@ -150,6 +151,31 @@ gate.describe("the bundles against moto's Secrets Manager", () => {
     expect({ status: answer.status, code: answer.body.code, retryAfter: answer.headers['retry-after'] }).toEqual({ status: 503, code: 'SECRET_UNAVAILABLE', retryAfter: '1' });
     expect(logLines(request)).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'secret unavailable', errorName }));
     expect(emulator.requests.length).toBe(before);
+  });
+
+  it("a read IAM denies is 503 SECRET_UNAVAILABLE, and the log gives the 403 though the SDK cannot parse moto's XML answer", async () => {
+    // A moto of its own that enforces IAM after the three calls that set it up: a secret, a user, the user's key.
+    const strict = await MotoServer.start({ INITIAL_NO_AUTH_ACTION_COUNT: '3' });
+    try {
+      const setup = moto.clientConfig;
+      const created = await new SecretsManagerClient({ ...setup, endpoint: strict.url }).send(new CreateSecretCommand({ Name: 'friendship-bff/moto-denied/upstream', SecretString: credentials(KEY) }));
+      const iam = new IAMClient({ ...setup, endpoint: strict.url });
+      await iam.send(new CreateUserCommand({ UserName: 'friendship-function' }));
+      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'friendship-function' }));
+      // The user has no policy: its GetSecretValue is denied.
+      const request = await container('request-friend', created.ARN!, {
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: strict.url,
+        AWS_ACCESS_KEY_ID: AccessKey!.AccessKeyId!,
+        AWS_SECRET_ACCESS_KEY: AccessKey!.SecretAccessKey!,
+      });
+      const before = emulator.requests.length;
+      const answer = await call(request, 'request-friend', { playerId: 'alice_01', body: { friendId: 'deny_001' } });
+      expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 503, code: 'SECRET_UNAVAILABLE' });
+      expect(logLines(request)).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'secret unavailable', errorName: 'SyntaxError', httpStatus: 403 }));
+      expect(emulator.requests.length).toBe(before);
+    } finally {
+      await strict.stop();
+    }
   });
 
   it.each([

@@ -32,12 +32,18 @@ export class MotoServer {
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
   }
 
-  /** Starts moto_server on 127.0.0.1, on a port it picks itself (`-p 0`), and waits until it answers. */
-  static async start(): Promise<MotoServer> {
+  /**
+   * Starts moto_server on 127.0.0.1, on a port it picks itself (`-p 0`), and waits
+   * until it listens. `settings` are moto's own variables, e.g.
+   * INITIAL_NO_AUTH_ACTION_COUNT to enforce IAM after that many calls.
+   */
+  static async start(settings: Record<string, string> = {}): Promise<MotoServer> {
+    // The SDK clients of this test process talk to moto only: Node 20's end-of-support notice is noise here.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const workDir = await mkdtemp(path.join(tmpdir(), 'moto-'));
     const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
       cwd: workDir,
-      env: { ...process.env, MOTO_RECORDER_FILEPATH: path.join(workDir, 'recording.jsonl'), PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, ...settings, MOTO_RECORDER_FILEPATH: path.join(workDir, 'recording.jsonl'), PYTHONUNBUFFERED: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true,
     });
