@@ -42,6 +42,8 @@ export interface DeployedStack {
   template: Template;
   resolver: TemplateResolver;
   status: string;
+  /** The stack's outputs: key → value and export name. */
+  outputs: Map<string, { value: string | undefined; exportName: string | undefined }>;
   resources: StackResourceSummary[];
   /** Logical id → type, for the template's resources moto did not create. */
   skipped: Map<string, string>;
@@ -67,7 +69,8 @@ export async function deploy(moto: MotoServer, assembly: StageAssembly, secret: 
   const config = moto.clientConfig;
   const secrets = new SecretsManagerClient(config);
   await secrets.send(new CreateSecretCommand({ Name: secret.name, SecretString: secret.value }));
-  await cdk(['deploy', '--app', assembly.dir, assembly.stackName, '--require-approval', 'never', '--progress', 'events'], {
+  // `--method direct` (CreateStack rather than a change set): moto evaluates a stack's outputs only then.
+  await cdk(['deploy', '--app', assembly.dir, assembly.stackName, '--require-approval', 'never', '--progress', 'events', '--method', 'direct'], {
     env: moto.awsEnvironment,
     cwd: moto.workDir,
     timeoutMs: DEPLOY_DEADLINE_MS,
@@ -165,6 +168,7 @@ export async function deploy(moto: MotoServer, assembly: StageAssembly, secret: 
     template,
     resolver,
     status: stacks.Stacks?.[0]?.StackStatus ?? 'missing',
+    outputs: new Map((stacks.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey!, { value: output.OutputValue, exportName: output.ExportName }])),
     resources,
     skipped,
     unsupportedTypes,
@@ -180,6 +184,12 @@ export function skippedSummary(stage: string, stack: DeployedStack, uncheckedFun
   const counts = new Map<string, number>();
   for (const type of stack.skipped.values()) counts.set(type, (counts.get(type) ?? 0) + 1);
   const skipped = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => (count > 1 ? `${type} ×${count}` : type));
-  const unchecked = uncheckedFunctionProperties.length > 0 ? `; function properties moto drops: ${uncheckedFunctionProperties.join(', ')}` : '';
-  return `deploy rehearsal ${stage}: moto created ${stack.resources.length} of ${Object.keys(stack.template.Resources).length} resources; skipped ${skipped.join(', ')}${unchecked}`;
+  const droppedOutputs = Object.keys(stack.template.Outputs ?? {}).filter((key) => !stack.outputs.has(key));
+  const parts = [
+    `moto created ${stack.resources.length} of ${Object.keys(stack.template.Resources).length} resources`,
+    `skipped ${skipped.join(', ') || 'none'}`,
+    ...(uncheckedFunctionProperties.length > 0 ? [`function properties moto drops: ${uncheckedFunctionProperties.join(', ')}`] : []),
+    ...(droppedOutputs.length > 0 ? [`outputs moto drops: ${droppedOutputs.join(', ')}`] : []),
+  ];
+  return `deploy rehearsal ${stage}: ${parts.join('; ')}`;
 }

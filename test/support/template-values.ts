@@ -19,6 +19,7 @@ export interface TemplateResource {
 export interface Template {
   Resources: Record<string, TemplateResource>;
   Parameters?: Record<string, { Default?: TemplateValue }>;
+  Outputs?: Record<string, { Value: TemplateValue; Export?: { Name: TemplateValue }; Condition?: string }>;
 }
 
 /** A value that cannot be known exactly, as a regular expression source. */
