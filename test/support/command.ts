@@ -21,10 +21,19 @@ export interface CommandOptions {
   timeoutMs: number;
 }
 
+/** The process groups of the commands still running, for killRunningCommands. */
+const running = new Set<number>();
+
+/** Ends every command this process started that is still running (for a process that is told to stop). */
+export function killRunningCommands(): void {
+  for (const pid of running) killGroup(pid);
+}
+
 export function runCommand(command: string, args: readonly string[], { cwd, env, timeoutMs }: CommandOptions): Promise<CommandResult> {
   return new Promise((resolve) => {
     // Its own process group, so that the deadline also ends what it started (npx → node → tsx).
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) running.add(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -36,6 +45,7 @@ export function runCommand(command: string, args: readonly string[], { cwd, env,
     }, timeoutMs);
     const finish = (code: number | null, notStarted?: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut, ...(notStarted ? { notStarted } : {}) });
     };
     child.once('error', (error: NodeJS.ErrnoException) => finish(null, error));

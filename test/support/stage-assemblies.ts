@@ -3,7 +3,9 @@
  * suites that need one on disk (the deploy rehearsal deploys it with
  * `cdk deploy --app <dir>`; cfn-lint reads its template). They are built once
  * per change of the sources: the cache is keyed by a hash of everything the synth
- * reads, and a lock lets only one suite build it while the others wait.
+ * reads, and a lock lets only one process build it while the others wait. Jest's
+ * global setup (test/support/global-setup.mjs) starts that build in the background
+ * when a selected suite needs it, so that it runs beside the first suites.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -112,17 +114,33 @@ function assembliesIn(root: string): StageAssemblies {
 }
 
 const COMPLETE = 'complete';
+const OWNER = 'pid';
 
-async function waitForOther(root: string, lock: string): Promise<'built' | 'stale'> {
+/** Whether the process that holds the lock is gone (killed mid-synth, say): then the lock is stale. */
+async function ownerGone(lock: string): Promise<boolean> {
+  const owner = Number(await readFile(path.join(lock, OWNER), 'utf8').catch(() => ''));
+  if (!owner) {
+    // Just taken, and its owner not yet written; or left by a process that died right then.
+    const taken = await stat(lock).catch(() => undefined);
+    return !taken || Date.now() - taken.mtimeMs > 10_000;
+  }
+  try {
+    process.kill(owner, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Waits while another process synthesizes: until its assemblies are complete, or it is gone. */
+async function waitForOther(root: string, lock: string): Promise<void> {
   const started = Date.now();
   while (Date.now() - started < SYNTH_DEADLINE_MS) {
-    if (existsSync(path.join(root, COMPLETE))) return 'built';
-    const lockStat = await stat(lock).catch(() => undefined);
-    if (!lockStat) return 'stale';
-    if (Date.now() - lockStat.mtimeMs > SYNTH_DEADLINE_MS) return 'stale';
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (existsSync(path.join(root, COMPLETE))) return;
+    if (!existsSync(lock) || (await ownerGone(lock))) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`another suite has been synthesizing the stages for over ${SYNTH_DEADLINE_MS / 1000} s (lock ${lock})`);
+  throw new Error(`another process has been synthesizing the stages for over ${SYNTH_DEADLINE_MS / 1000} s (lock ${lock})`);
 }
 
 /** The assemblies of every stage, synthesized now unless the sources are unchanged since the last synth. */
@@ -136,10 +154,12 @@ export async function stageAssemblies(): Promise<StageAssemblies> {
       await mkdir(lock);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if ((await waitForOther(root, lock)) === 'stale') await rm(lock, { recursive: true, force: true });
+      await waitForOther(root, lock);
+      if (!existsSync(path.join(root, COMPLETE)) && (await ownerGone(lock))) await rm(lock, { recursive: true, force: true });
       continue;
     }
     try {
+      await writeFile(path.join(lock, OWNER), String(process.pid));
       const building = `${root}.building`;
       await rm(building, { recursive: true, force: true });
       await runOrThrow('synthesizing the stages', process.execPath, ['--import', 'tsx', synthScript, building, JSON.stringify(assemblySpecs())], {

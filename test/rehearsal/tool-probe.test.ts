@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { INSTALL_COMMAND, probeTool, toolVerdict } from '../support/required-tool.js';
+import { INSTALL_COMMAND, probeTool, toolVerdict } from '../support/tool-probe.js';
 
 let bin: string;
 const onlyBin = () => ({ PATH: bin });
