@@ -12,7 +12,7 @@ import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, Secret
 import type { OperationName } from '../../functions/routes.js';
 import type { FunctionContainer } from '../../local/function-container.js';
 import { NcloudEmulator } from '../../local/ncloud-emulator.js';
-import { functionEnv, httpEvent, startContainer, type HttpAnswer } from '../support/fixtures.js';
+import { callOperation, functionEnv, httpEvent, startContainer } from '../support/fixtures.js';
 import { MotoServer, targetOf } from '../support/moto-server.js';
 import { gateOnTools } from '../support/required-tool.js';
 
@@ -62,12 +62,7 @@ gate.describe("the bundles against moto's Secrets Manager", () => {
     return fresh;
   }
 
-  async function call(target: FunctionContainer, name: OperationName, options: Parameters<typeof httpEvent>[1]) {
-    const outcome = await target.invoke(httpEvent(name, options));
-    const answer = outcome.payload as HttpAnswer;
-    answers.push(JSON.stringify(answer));
-    return { status: answer.statusCode, headers: answer.headers, body: JSON.parse(answer.body) as Record<string, unknown> };
-  }
+  const call = (target: FunctionContainer, name: OperationName, options: Parameters<typeof httpEvent>[1]) => callOperation(target, name, options, answers);
 
   /** The GetSecretValue calls moto received since the last startRecording. */
   const secretReads = async () => (await moto.recordedCalls()).filter((recorded) => targetOf(recorded) === 'secretsmanager.GetSecretValue').length;

@@ -83,4 +83,12 @@ export interface HttpAnswer {
   body: string;
 }
 
+/** Invokes an operation with an HTTP API event and reads its answer; the answer's text is also kept in `record`, for the suites that scan every answer for the key. */
+export async function callOperation(target: FunctionContainer, name: OperationName, options: Parameters<typeof httpEvent>[1], record?: string[]) {
+  const outcome = await target.invoke(httpEvent(name, options));
+  const answer = outcome.payload as HttpAnswer;
+  record?.push(JSON.stringify(answer));
+  return { status: answer.statusCode, headers: answer.headers, body: JSON.parse(answer.body) as Record<string, unknown>, durationMs: outcome.durationMs };
+}
+
 export const json = (answer: unknown) => JSON.parse((answer as HttpAnswer).body) as Record<string, unknown> & unknown[];
