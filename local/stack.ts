@@ -7,10 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { statSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { buildBundles } from '../bin/build.js';
-import { bundleFile, functionNames, projectRoot } from '../lib/bundling.js';
+import { buildBundles, bundlesAreStale } from '../lib/build-bundles.js';
+import { functionNames } from '../lib/bundling.js';
 import { buildOpenApiDocument } from '../lib/openapi.js';
 import { DEFAULT_LOGINAUTH_TIMEOUT_MS, DEFAULT_SECRET_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, authorizerTimeoutMs, functionTimeoutMs } from '../lib/timeouts.js';
 import { FunctionPool } from './function-pool.js';
@@ -65,26 +63,6 @@ export class PortInUseError extends Error {
 
 /** A setting `npm start` cannot run with; its message is for the person who set it. */
 export class LocalConfigError extends Error {}
-
-/** The sources a bundle is built from; a change to any of them makes the bundles stale. */
-export const bundleSources = [path.join(projectRoot, 'functions'), path.join(projectRoot, 'lib', 'bundling.ts'), path.join(projectRoot, 'package-lock.json')];
-
-/** True when a bundle is missing or older than the newest file among `sources`. */
-export function bundlesAreStale(bundles: readonly string[] = functionNames.map(bundleFile), sources: readonly string[] = bundleSources): boolean {
-  let oldestBundle = Infinity;
-  for (const bundle of bundles) {
-    const stat = statSync(bundle, { throwIfNoEntry: false });
-    if (!stat) return true;
-    oldestBundle = Math.min(oldestBundle, stat.mtimeMs);
-  }
-  const newest = (target: string): number => {
-    const stat = statSync(target, { throwIfNoEntry: false });
-    if (!stat) return 0;
-    if (!stat.isDirectory()) return stat.mtimeMs;
-    return Math.max(0, ...readdirSync(target).map((entry) => newest(path.join(target, entry))));
-  };
-  return Math.max(...sources.map(newest)) > oldestBundle;
-}
 
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
