@@ -31,8 +31,6 @@ export interface RouteAuthorizers {
    * (AUTHORIZER_PLAYER_KEY in functions/core/identity.ts), which no variable renames.
    */
   readonly playerIdClaim: string | undefined;
-  /** The request headers a browser must be allowed to send (CORS) for this mode. */
-  readonly corsHeaders: readonly string[];
 }
 
 export interface AuthorizerFunctions {
@@ -49,7 +47,6 @@ export function routeAuthorizers(auth: AuthConfig, functions: AuthorizerFunction
         player: new HttpJwtAuthorizer('PlayerJwt', auth.issuer, { jwtAudience: [...auth.audience] }),
         trusted,
         playerIdClaim: auth.playerIdClaim,
-        corsHeaders: ['authorization', 'content-type'],
       };
     case 'gamepot': {
       const handler = functions.gamepotAuthorizer;
@@ -65,7 +62,6 @@ export function routeAuthorizers(auth: AuthConfig, functions: AuthorizerFunction
         }),
         trusted,
         playerIdClaim: undefined,
-        corsHeaders: ['authorization', 'content-type', 'x-gamepot-member-id'],
       };
     }
   }

@@ -24,6 +24,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js'
 import { Construct } from 'constructs';
 import { operationNames, routes, type OperationName } from '../functions/routes.js';
 import { authorizerFor, GAMEPOT_LOGINAUTH_URL, routeAuthorizers } from './authorizers.js';
+import { corsPolicyOf } from './cors.js';
 import type { FunctionName } from './bundling.js';
 import { Monitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
@@ -154,22 +155,22 @@ export class FriendshipStack extends Stack {
     }
     this.functions = functions;
 
-    const { allowOrigins, maxAgeSeconds } = config.cors;
+    // The same policy the local API applies (lib/cors.ts).
+    const cors = corsPolicyOf(config.cors);
     this.api = new HttpApi(this, 'Api', {
       apiName: stackNameOf(config.stage),
       description: `Friendship BFF (${config.stage})`,
       // Our own stage below carries the throttling and the access log.
       createDefaultStage: false,
-      corsPreflight:
-        allowOrigins.length > 0
-          ? {
-              allowOrigins: [...allowOrigins],
-              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
-              allowHeaders: [...authorizers.corsHeaders],
-              exposeHeaders: ['x-request-id', 'retry-after', 'allow'],
-              maxAge: Duration.seconds(maxAgeSeconds),
-            }
-          : undefined,
+      corsPreflight: cors
+        ? {
+            allowOrigins: [...cors.allowOrigins],
+            allowMethods: cors.allowMethods.map((method) => CorsHttpMethod[method]),
+            allowHeaders: [...cors.allowHeaders],
+            exposeHeaders: [...cors.exposeHeaders],
+            maxAge: Duration.seconds(cors.maxAgeSeconds),
+          }
+        : undefined,
     });
 
     const routeResources = {} as Record<OperationName, HttpRoute>;

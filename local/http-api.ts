@@ -32,12 +32,11 @@ export function buildEvent(
   requestId: string = randomUUID(),
 ): Record<string, unknown> {
   const route = routes[name];
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const query: Record<string, string> = {};
-  for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+  // Built with Object.fromEntries, so that every name the client sent is an own key, `__proto__` included, as in AWS.
+  const headers: Record<string, string> = Object.fromEntries(
+    Object.entries(req.headersDistinct).flatMap(([key, values]) => (values === undefined ? [] : [[key.toLowerCase(), values.join(',')]])),
+  );
+  const query: Record<string, string> = Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]));
   const text = isTextContent(headers['content-type']);
   const now = new Date();
   return {

@@ -16,12 +16,11 @@ let stack: LocalStack;
 let lambda: LambdaClient;
 let client: FriendshipClient;
 
-const credentials = { accessKeyId: 'AKIALOCAL0000000000', secretAccessKey: 'local-only' };
 const names = Object.fromEntries(operationNames.map((name) => [name, name])) as Record<OperationName, string>;
 
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, quiet: true, functionLogs: false });
-  lambda = new LambdaClient({ endpoint: stack.url, region: 'ap-northeast-2', credentials });
+  lambda = new LambdaClient({ endpoint: stack.url, region: 'ap-northeast-2', credentials: stack.credentials });
   client = new FriendshipClient({ functionNames: names, lambda });
 });
 
@@ -142,7 +141,7 @@ describe('the local Lambda Invoke API', () => {
   it('is found through AWS_ENDPOINT_URL_LAMBDA, as the banner says', async () => {
     const saved = process.env.AWS_ENDPOINT_URL_LAMBDA;
     process.env.AWS_ENDPOINT_URL_LAMBDA = stack.url;
-    const fromEnv = new LambdaClient({ region: 'ap-northeast-2', credentials });
+    const fromEnv = new LambdaClient({ region: 'ap-northeast-2', credentials: stack.credentials });
     try {
       const viaEnv = new FriendshipClient({ functionNames: names, lambda: fromEnv });
       expect(await viaEnv.listFriendships({ userId: 'svc_bob001', status: 'rejected' })).toEqual([expect.objectContaining({ friend_id: 'svc_alice1' })]);

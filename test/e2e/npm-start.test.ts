@@ -191,4 +191,41 @@ describe('npm start', () => {
     expect(await within(local.exited, 10_000, 'stopping on SIGINT')).toEqual({ code: 0, signal: null });
     expect(local.stdout()).toContain('SIGINT: stopping');
   }, 60_000);
+
+  it.each(['abc', '99999', '-1', '3000.5'])('PORT=%s: one plain line and a non-zero exit, no stack trace', async (port) => {
+    const local = startLocal(port);
+    const outcome = await within(local.exited, 20_000, `PORT=${port}`);
+    expect(outcome).toEqual({ code: 1, signal: null });
+    expect(local.stderr().trim().split('\n')).toEqual([`PORT must be a whole number from 0 to 65535 (0 picks a free port), not "${port}": e.g. PORT=3001 npm start`]);
+    expect(local.stdout()).not.toContain(BANNER_END);
+  });
+
+  it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) lets a request in flight finish with its real answer', async () => {
+    const local = startLocal('0');
+    await waitFor(local, BANNER_END);
+    const banner = local.stdout();
+    const base = /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)\n/.exec(banner)?.[1] as string;
+    const emulator = new URL(/embedded Ncloud emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1] as string);
+    // The vendor takes 1.5 s over the next call.
+    await send(emulator.origin, 'POST', '/__emulator/faults', { json: { fault: { kind: 'delay', ms: 1_500 }, times: 1 } });
+    const session = await send(base, 'POST', '/local/session', { json: { playerId: 'ctrlc_alice' } });
+    const token = (session.body as { token: string }).token;
+    const inFlight = send(base, 'POST', '/v1/api/friendship/request', { token, json: { friendId: 'ctrlc_bob01' } });
+    // Once the call is with the vendor, Ctrl-C.
+    for (let tries = 0; tries < 200; tries += 1) {
+      const stats = await send(emulator.origin, 'GET', '/__emulator/stats');
+      if ((stats.body as { attempts: number }).attempts > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    process.kill(-(local.child.pid as number), 'SIGINT');
+    const reply = await inFlight;
+    expect({ status: reply.status, body: reply.body }).toEqual({
+      status: 200,
+      body: { friendship: expect.objectContaining({ status: 'requested', user_id: 'ctrlc_alice', friend_id: 'ctrlc_bob01' }) },
+    });
+    expect(await within(local.exited, 10_000, 'stopping on SIGINT')).toEqual({ code: 0, signal: null });
+    expect(local.stdout()).toContain('SIGINT: stopping');
+    expect(local.stdout()).not.toMatch(/ 5\d\d \d+ ms/);
+    expect(local.stderr()).toBe('');
+  }, 60_000);
 });

@@ -190,7 +190,10 @@ describe('the API', () => {
       CorsConfiguration: {
         AllowOrigins: ['http://localhost:5173', 'https://game-dev.example.com'],
         AllowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        AllowHeaders: ['authorization', 'content-type'],
+        // A browser game sends its session (either kind) and an idempotency key, and reads the request id, Retry-After and a replay.
+        AllowHeaders: ['authorization', 'content-type', 'x-gamepot-member-id', 'idempotency-key'],
+        ExposeHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'allow'],
+        MaxAge: 3600,
         AllowCredentials: Match.absent(),
       },
     });

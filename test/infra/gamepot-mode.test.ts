@@ -227,7 +227,11 @@ describe('the Lambda REQUEST authorizer', () => {
 
   it('lets a browser send X-GamePot-Member-Id (CORS)', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: { AllowHeaders: ['authorization', 'content-type', 'x-gamepot-member-id'], AllowOrigins: ['http://localhost:5173', 'https://game-dev.example.com'] },
+      CorsConfiguration: {
+        AllowHeaders: ['authorization', 'content-type', 'x-gamepot-member-id', 'idempotency-key'],
+        ExposeHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'allow'],
+        AllowOrigins: ['http://localhost:5173', 'https://game-dev.example.com'],
+      },
     });
   });
 });
