@@ -52,6 +52,8 @@ export interface IamSigning {
   signingDate?: Date;
   /** Sign this body, and send the request's own: a body changed after signing. */
   signedBody?: string;
+  /** Sign this path and query, and send the request's own. */
+  signedTarget?: string;
   /** Put the body's hash in x-amz-content-sha256, as the SDK does by default. */
   contentHashHeader?: boolean;
 }
@@ -65,9 +67,10 @@ export async function sigV4Headers(url: URL, method: string, headers: Record<str
     sha256: Sha256,
     applyChecksum: signing.contentHashHeader ?? true,
   });
-  const query = Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)]));
+  const target = signing.signedTarget === undefined ? url : new URL(signing.signedTarget, url);
+  const query = Object.fromEntries([...new Set(target.searchParams.keys())].map((key) => [key, target.searchParams.getAll(key)]));
   const signed = await signer.sign(
-    new HttpRequest({ method, protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers: { ...headers, host: url.host }, body: signing.signedBody ?? body }),
+    new HttpRequest({ method, protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: target.pathname, query, headers: { ...headers, host: url.host }, body: signing.signedBody ?? body }),
     { signingDate: signing.signingDate ?? new Date() },
   );
   return signed.headers;
