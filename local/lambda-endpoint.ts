@@ -20,8 +20,13 @@ export function resolveFunction(raw: string): string | undefined {
   return operationNames.find((operation) => name === operation || name.endsWith(`-${operation}`));
 }
 
+/** The Invoke API's path, whatever the method: the Lambda API, not a browser's HTTP API (no CORS). */
+export function isInvokePath(path: string): boolean {
+  return INVOKE_PATH.test(path);
+}
+
 export function isInvokeRequest(method: string, path: string): boolean {
-  return method === 'POST' && INVOKE_PATH.test(path);
+  return method === 'POST' && isInvokePath(path);
 }
 
 /** The Lambda API's error answer: its type in `x-amzn-errortype`, and a JSON body. */

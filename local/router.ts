@@ -8,7 +8,7 @@ import type { ApiGateway } from './api-gateway.js';
 import type { LocalCors } from './cors.js';
 import { readBody, sendJson, type Served } from './http-io.js';
 import { matchRoute } from './http-api.js';
-import { isInvokeRequest, type LambdaInvokeEndpoint } from './lambda-endpoint.js';
+import { isInvokePath, isInvokeRequest, type LambdaInvokeEndpoint } from './lambda-endpoint.js';
 import type { LocalEndpoint } from './local-endpoints.js';
 
 /** API Gateway's payload limit: 10 MB. */
@@ -31,19 +31,19 @@ export type RequestHandler = (req: http.IncomingMessage, res: http.ServerRespons
 
 export function localRouter({ gateway, lambda, endpoints, cors, baseUrl, log, quiet }: LocalRouterParts): RequestHandler {
   async function route(req: http.IncomingMessage, res: http.ServerResponse, method: string, url: URL): Promise<Served> {
-    const invoke = isInvokeRequest(method, url.pathname);
-    if (!invoke && cors.isPreflight(req)) {
+    const browserApi = !isInvokePath(url.pathname);
+    if (browserApi && cors.isPreflight(req)) {
       cors.answerPreflight(req, res);
       return { by: 'cors preflight', status: 204 };
     }
-    if (!invoke) cors.decorate(req, res);
+    if (browserApi) cors.decorate(req, res);
     const body = await readBody(req, MAX_REQUEST_BYTES);
     if (body === undefined) {
       sendJson(res, 413, { message: 'Request Entity Too Large' });
       return { by: '-', status: 413 };
     }
     const request = { req, method, url, body };
-    if (invoke) return lambda.invoke(request, res);
+    if (isInvokeRequest(method, url.pathname)) return lambda.invoke(request, res);
     const endpoint = endpoints.get(`${method} ${url.pathname}`);
     if (endpoint) return endpoint(request, res);
     const match = matchRoute(method, url.pathname);
