@@ -15,8 +15,8 @@ import type { LocalEndpoint } from './local-endpoints.js';
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 export interface LocalRouterParts {
-  gateway: ApiGateway;
-  lambda: LambdaInvokeEndpoint;
+  gateway: Pick<ApiGateway, 'serve'>;
+  lambda: Pick<LambdaInvokeEndpoint, 'invoke'>;
   /** Each under its `METHOD /path`. */
   endpoints: ReadonlyMap<string, LocalEndpoint>;
   cors: LocalCors;
@@ -69,8 +69,8 @@ export function localRouter({ gateway, lambda, endpoints, cors, baseUrl, log, qu
         if (!quiet) log(`${method} ${url.pathname} → ${by} ${status} ${Date.now() - started} ms`);
       })
       .catch((error: unknown) => {
-        // The client went away, or sent too slowly and node answered 408: no failure of ours.
-        if (req.destroyed && !res.headersSent) {
+        // The client went away mid-request, or sent too slowly and node answered 408: no failure of ours, and nobody to answer.
+        if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' && req.socket.destroyed) {
           if (!quiet) log(`${method} ${url.pathname} → - the request did not arrive in full`);
           return;
         }

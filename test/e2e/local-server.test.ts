@@ -133,6 +133,20 @@ describe('a stack with short limits', () => {
   });
 });
 
+describe('`__proto__` from a client is data, not a prototype', () => {
+  it('in a direct invocation: an own key of the payload, which the function refuses (UNKNOWN_FIELD); nothing reaches the vendor', async () => {
+    const stack = await startLocalStack({ port: 0, quiet: true, functionLogs: false });
+    try {
+      const payload = '{"userId":"prot_alice1","friendId":"prot_bob001","__proto__":{"admin":true}}';
+      const reply = await send(stack.url, 'POST', '/2015-03-31/functions/request-friend/invocations', { raw: payload, iam: { service: 'lambda' } });
+      expect(reply.body).toMatchObject({ ok: false, error: { status: 400, code: 'UNKNOWN_FIELD', message: expect.stringContaining('__proto__') } });
+      expect(stack.emulator!.requests).toEqual([]);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe('stop()', () => {
   it('takes no new connection, lets a request in flight finish with its real answer, then closes', async () => {
     const stack = await startLocalStack({ port: 0, quiet: true, functionLogs: false, shutdownGraceMs: 5_000 });

@@ -14,6 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../lib/bundling.js';
+import { DEFAULT_LOCAL_CREDENTIALS } from '../../local/local-credentials.js';
 import { send } from '../support/http.js';
 
 const TSX = path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -32,6 +33,9 @@ function startLocal(port: string, args: string[] = []): Running {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: port };
   delete env.AUTH_MODE;
   delete env.UPSTREAM_BASE_URL;
+  delete env.CORS_STAGE;
+  delete env.LOCAL_ACCESS_KEY_ID;
+  delete env.LOCAL_SECRET_ACCESS_KEY;
   // Its own process group, so that cleanup after a failed test can reach its containers too.
   const child = spawn(process.execPath, [TSX, 'bin/local.ts', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
@@ -133,6 +137,9 @@ describe('npm start', () => {
     expect(banner).toContain(`POST ${base}/local/session`);
     expect(banner).toContain(`JWKS: ${base}/local/jwks.json`);
     expect(banner).toContain(`AWS_ENDPOINT_URL_LAMBDA=${base}`);
+    // The local credential pair, which the Invoke API and the bulk route check signatures against.
+    expect(banner).toContain(`AWS_ACCESS_KEY_ID=${DEFAULT_LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${DEFAULT_LOCAL_CREDENTIALS.secretAccessKey}`);
+    expect(banner).toContain('CORS                browsers from http://localhost:5173, https://game-dev.example.com');
     expect(banner).toContain(`OpenAPI             ${base}/openapi.json`);
     expect(banner).toMatch(/upstream\s+embedded Ncloud emulator at http:\/\/127\.0\.0\.1:\d+\/v1\/api/);
     expect(banner).toMatch(/Secrets Manager\s+embedded endpoint at http:\/\/127\.0\.0\.1:\d+/);
