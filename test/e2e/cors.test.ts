@@ -5,15 +5,15 @@
  * none for any other. browser-cors.test.ts does the same from a real browser.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FriendshipStack } from '../../lib/friendship-stack.js';
 import { loadStageConfig } from '../../lib/stage-config.js';
 import { CORS_STAGE_VARIABLE } from '../../local/cors.js';
 import { LocalConfigError, corsPolicyFrom } from '../../local/local-settings.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { Api, send } from '../support/http.js';
+import { send } from '../support/http.js';
+import { localStackForFile } from '../support/local-stack.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
@@ -40,25 +40,19 @@ const preflight = (origin: string, method = 'GET', requestHeaders = 'authorizati
   headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': requestHeaders },
 });
 
-let stack: LocalStack;
-let api: Api;
+// No CORS_STAGE: the default.
+const local = localStackForFile({ env: {} });
 let dev: CorsConfiguration;
 
-beforeAll(async () => {
+beforeAll(() => {
   dev = deployedCors('dev');
-  stack = await startLocalStack({ port: 0, quiet: true, functionLogs: false, env: {} });
-  api = new Api(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 describe('by default, the CORS settings of the dev stage', () => {
   it('a preflight from an allowed origin: 204 with what the dev stage deploys, and no authorizer or function runs', async () => {
     expect(dev.AllowOrigins).toContain(GAME);
-    const before = api.upstreamRequests;
-    const reply = await send(stack.url, 'OPTIONS', '/v1/api/friendships', preflight(GAME));
+    const before = local.api.upstreamRequests;
+    const reply = await send(local.stack.url, 'OPTIONS', '/v1/api/friendships', preflight(GAME));
     expect(reply.status).toBe(204);
     expect(reply.text).toBe('');
     expect(reply.headers).toMatchObject({
@@ -67,7 +61,7 @@ describe('by default, the CORS settings of the dev stage', () => {
       'access-control-allow-headers': dev.AllowHeaders.join(','),
       'access-control-max-age': String(dev.MaxAge),
     });
-    expect(api.upstreamRequests).toBe(before);
+    expect(local.api.upstreamRequests).toBe(before);
   });
 
   it('the deployed settings let a browser send both kinds of session and an idempotency key, and read the request id, Retry-After and a replay', () => {
@@ -76,12 +70,12 @@ describe('by default, the CORS settings of the dev stage', () => {
   });
 
   it('an answer to an allowed origin carries Access-Control-Allow-Origin and the exposed headers: a result, a refusal, an unknown route', async () => {
-    const token = await api.session('cors_alice1');
+    const token = await local.api.session('cors_alice1');
     const answers = await Promise.all([
-      send(stack.url, 'GET', '/v1/api/friendships', { token, headers: { origin: GAME } }),
-      send(stack.url, 'GET', '/v1/api/friendships', { headers: { origin: GAME } }),
-      send(stack.url, 'GET', '/v1/api/nowhere', { headers: { origin: GAME } }),
-      send(stack.url, 'POST', '/local/session', { json: { playerId: 'cors_bob001' }, headers: { origin: GAME } }),
+      send(local.stack.url, 'GET', '/v1/api/friendships', { token, headers: { origin: GAME } }),
+      send(local.stack.url, 'GET', '/v1/api/friendships', { headers: { origin: GAME } }),
+      send(local.stack.url, 'GET', '/v1/api/nowhere', { headers: { origin: GAME } }),
+      send(local.stack.url, 'POST', '/local/session', { json: { playerId: 'cors_bob001' }, headers: { origin: GAME } }),
     ]);
     expect(answers.map((reply) => reply.status)).toEqual([200, 401, 404, 200]);
     for (const reply of answers) {
@@ -92,24 +86,24 @@ describe('by default, the CORS settings of the dev stage', () => {
   });
 
   it('another origin: its preflight is 204 without any CORS header, and so is every answer', async () => {
-    const pre = await send(stack.url, 'OPTIONS', '/v1/api/friendships', preflight(ELSEWHERE));
+    const pre = await send(local.stack.url, 'OPTIONS', '/v1/api/friendships', preflight(ELSEWHERE));
     expect(pre.status).toBe(204);
     expect(corsHeadersOf(pre.headers)).toEqual([]);
-    const reply = await send(stack.url, 'GET', '/v1/api/friendships', { token: await api.session('cors_carol1'), headers: { origin: ELSEWHERE } });
+    const reply = await send(local.stack.url, 'GET', '/v1/api/friendships', { token: await local.api.session('cors_carol1'), headers: { origin: ELSEWHERE } });
     expect(reply.status).toBe(200);
     expect(corsHeadersOf(reply.headers)).toEqual([]);
   });
 
   it('no Origin, or an OPTIONS that is no preflight: no CORS header; OPTIONS is a route like any other (404)', async () => {
-    const plain = await send(stack.url, 'GET', '/openapi.json');
+    const plain = await send(local.stack.url, 'GET', '/openapi.json');
     expect(corsHeadersOf(plain.headers)).toEqual([]);
-    const noMethod = await send(stack.url, 'OPTIONS', '/v1/api/friendships', { headers: { origin: GAME } });
-    const noOrigin = await send(stack.url, 'OPTIONS', '/v1/api/friendships', { headers: { 'access-control-request-method': 'GET' } });
+    const noMethod = await send(local.stack.url, 'OPTIONS', '/v1/api/friendships', { headers: { origin: GAME } });
+    const noOrigin = await send(local.stack.url, 'OPTIONS', '/v1/api/friendships', { headers: { 'access-control-request-method': 'GET' } });
     expect([noMethod.status, noOrigin.status]).toEqual([404, 404]);
   });
 
   it('the Lambda Invoke API is no browser API: no CORS there', async () => {
-    const reply = await send(stack.url, 'OPTIONS', '/2015-03-31/functions/list-friendships/invocations', preflight(GAME, 'POST'));
+    const reply = await send(local.stack.url, 'OPTIONS', '/2015-03-31/functions/list-friendships/invocations', preflight(GAME, 'POST'));
     expect(corsHeadersOf(reply.headers)).toEqual([]);
   });
 });

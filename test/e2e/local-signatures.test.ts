@@ -6,24 +6,15 @@
  * refuses them, and none reaches a function or the vendor. A correct signature
  * in any region passes.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_LOCAL_CREDENTIALS, LOCAL_CREDENTIAL_VARIABLES } from '../../local/local-credentials.js';
 import { MAX_CLOCK_SKEW_MS } from '../../local/sigv4-verifier.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { Api, send, type IamSigning, type SendOptions } from '../support/http.js';
+import { startLocalStack } from '../../local/stack.js';
+import { send, type IamSigning, type SendOptions } from '../support/http.js';
+import { localStackForFile } from '../support/local-stack.js';
 
-let stack: LocalStack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, quiet: true, functionLogs: false });
-  api = new Api(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const local = localStackForFile();
 
 const WRONG_SECRET = { ...DEFAULT_LOCAL_CREDENTIALS, secretAccessKey: 'not-the-local-secret' };
 const UNKNOWN_KEY = { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: DEFAULT_LOCAL_CREDENTIALS.secretAccessKey };
@@ -54,10 +45,10 @@ const refusedOnBulk: Refused[] = [
 
 describe('the bulk route (IAM)', () => {
   it.each(refusedOnBulk)("%s: API Gateway's 403 Forbidden, nothing reaches the vendor", async (_title, options) => {
-    const before = api.upstreamRequests;
-    const reply = await api.call('bulk-add-friendships', { json: nextPair(), ...options() });
+    const before = local.api.upstreamRequests;
+    const reply = await local.api.call('bulk-add-friendships', { json: nextPair(), ...options() });
     expect({ status: reply.status, body: reply.body }).toEqual({ status: 403, body: { message: 'Forbidden' } });
-    expect(api.upstreamRequests).toBe(before);
+    expect(local.api.upstreamRequests).toBe(before);
   });
 
   it.each<[string, IamSigning]>([
@@ -67,7 +58,7 @@ describe('the bulk route (IAM)', () => {
     ['no hash header', { contentHashHeader: false }],
   ])('a correct signature with %s passes (the control)', async (_title, iam) => {
     const pairs = nextPair();
-    const reply = await api.call('bulk-add-friendships', { json: pairs, iam });
+    const reply = await local.api.call('bulk-add-friendships', { json: pairs, iam });
     expect({ status: reply.status, body: reply.body }).toEqual({ status: 200, body: { added: pairs } });
   });
 
@@ -76,11 +67,11 @@ describe('the bulk route (IAM)', () => {
 describe('the Lambda Invoke API', () => {
   const INVOKE = '/2015-03-31/functions/list-friendships/invocations';
   const payload = JSON.stringify({ userId: 'sig_alice01' });
-  const lambda = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
-    new LambdaClient({ endpoint: stack.url, region: 'ap-northeast-2', credentials, maxAttempts: 1 });
+  const invoker = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+    new LambdaClient({ endpoint: local.stack.url, region: 'ap-northeast-2', credentials, maxAttempts: 1 });
 
   it('the SDK with the local pair invokes (the control)', async () => {
-    const client = lambda(DEFAULT_LOCAL_CREDENTIALS);
+    const client = invoker(DEFAULT_LOCAL_CREDENTIALS);
     try {
       const output = await client.send(new InvokeCommand({ FunctionName: 'list-friendships', Payload: payload }));
       expect(JSON.parse(Buffer.from(output.Payload ?? new Uint8Array()).toString('utf8'))).toEqual({ ok: true, data: [] });
@@ -93,7 +84,7 @@ describe('the Lambda Invoke API', () => {
     ['the wrong secret', 'InvalidSignatureException', WRONG_SECRET],
     ['an unknown access key id', 'UnrecognizedClientException', UNKNOWN_KEY],
   ])('the SDK with %s: 403 %s', async (_title, type, credentials) => {
-    const client = lambda(credentials);
+    const client = invoker(credentials);
     try {
       await expect(client.send(new InvokeCommand({ FunctionName: 'list-friendships', Payload: payload }))).rejects.toMatchObject({
         name: type,
@@ -113,9 +104,9 @@ describe('the Lambda Invoke API', () => {
     ['a date past the skew', 'InvalidSignatureException', { iam: { service: 'lambda', signingDate: minutes(-6) } }],
     ['a signature for execute-api', 'InvalidSignatureException', { iam: {} }],
   ])('%s: 403 with x-amzn-errortype %s and a JSON message, nothing invoked', async (_title, type, options) => {
-    const before = api.upstreamRequests;
-    const reply = await send(stack.url, 'POST', INVOKE, { raw: payload, ...options });
-    expect(api.upstreamRequests).toBe(before);
+    const before = local.api.upstreamRequests;
+    const reply = await send(local.stack.url, 'POST', INVOKE, { raw: payload, ...options });
+    expect(local.api.upstreamRequests).toBe(before);
     expect(reply.status).toBe(403);
     expect(reply.headers['x-amzn-errortype']).toBe(type);
     expect(reply.headers['content-type']).toMatch(/^application\/json/);
@@ -123,7 +114,7 @@ describe('the Lambda Invoke API', () => {
   });
 
   it('a raw request signed for lambda with the local pair invokes', async () => {
-    const reply = await send(stack.url, 'POST', INVOKE, { raw: payload, iam: { service: 'lambda' } });
+    const reply = await send(local.stack.url, 'POST', INVOKE, { raw: payload, iam: { service: 'lambda' } });
     expect({ status: reply.status, body: reply.body }).toEqual({ status: 200, body: { ok: true, data: [] } });
   });
 });
