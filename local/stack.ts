@@ -21,11 +21,11 @@ import { deployedTimeoutMs, functionEnvironment } from './function-settings.js';
 import { LambdaInvokeEndpoint } from './lambda-endpoint.js';
 import { localCredentials, type LocalCredentials } from './local-credentials.js';
 import { localEndpoints } from './local-endpoints.js';
-import { DEFAULT_PORT, corsPolicyFrom, upstreamFrom } from './local-settings.js';
+import { DEFAULT_PORT, corsPolicyFrom, upstreamFrom, type UpstreamSettings } from './local-settings.js';
 import { NcloudEmulator } from './ncloud-emulator.js';
 import { localRouter } from './router.js';
 import { SecretsManagerEndpoint } from './secrets-manager-endpoint.js';
-import { SessionIssuer } from './session-issuer.js';
+import { SessionIssuer, type IssuerKey } from './session-issuer.js';
 
 export { PortInUseError } from './api-server.js';
 export { LocalConfigError } from './local-settings.js';
@@ -77,6 +77,49 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/** The emulator (unless a real vendor is named) and the Secrets Manager endpoint holding the upstream key. */
+async function startBackends(upstream: UpstreamSettings) {
+  const emulator = upstream.realBaseUrl ? undefined : new NcloudEmulator(upstream.credentials);
+  const secrets = new SecretsManagerEndpoint();
+  await Promise.all([emulator?.start(), secrets.start()]);
+  secrets.put(LOCAL_SECRET_ARN, JSON.stringify(upstream.credentials));
+  return { emulator, secrets, upstreamBaseUrl: emulator ? emulator.baseUrl : (upstream.realBaseUrl as string) };
+}
+
+interface SiteParts {
+  pool: FunctionPool;
+  auth: AuthMode;
+  issuerKey: IssuerKey;
+  credentials: LocalCredentials;
+  cors: LocalCors;
+  emulator: NcloudEmulator | undefined;
+  options: LocalStackOptions;
+  log: (line: string) => void;
+}
+
+/** Everything that answers on the port, for the server's own URL (the issuer and the OpenAPI document name it). */
+function siteAt(url: string, { pool, auth, issuerKey, credentials, cors, emulator, options, log }: SiteParts) {
+  const issuer = SessionIssuer.withKey(`${url}/local`, issuerKey);
+  const players: PlayerAuthorizer =
+    auth === 'gamepot' ? new GamePotSessionAuthorizer(pool, (options.authorizerCacheTtlSeconds ?? DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS) * 1000) : new JwtAuthorizer(issuer);
+  const gateway = new ApiGateway({
+    pool,
+    authorizers: { players, iam: new IamAuthorizer(credentials) },
+    integrationTimeoutMs: options.integrationTimeoutMs,
+    integrationHeaders: cors.integrationHeaders,
+  });
+  const router = localRouter({
+    gateway,
+    lambda: new LambdaInvokeEndpoint(pool, credentials),
+    endpoints: localEndpoints({ issuer, emulator, openapi: buildOpenApiDocument({ serverUrl: url }) }),
+    cors,
+    baseUrl: url,
+    log,
+    quiet: options.quiet,
+  });
+  return { issuer, handler: router };
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -90,12 +133,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await buildBundles();
   }
 
-  const emulator = upstream.realBaseUrl ? undefined : new NcloudEmulator(upstream.credentials);
-  const secrets = new SecretsManagerEndpoint();
-  await Promise.all([emulator?.start(), secrets.start()]);
-  secrets.put(LOCAL_SECRET_ARN, JSON.stringify(upstream.credentials));
-  const upstreamBaseUrl = emulator ? emulator.baseUrl : (upstream.realBaseUrl as string);
-
+  const { emulator, secrets, upstreamBaseUrl } = await startBackends(upstream);
   const environment = functionEnvironment({
     secretId: LOCAL_SECRET_ARN,
     secretsUrl: secrets.url,
@@ -116,28 +154,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   const serve = async () => {
-    // Warm every container now, so the first request is not also a process start.
+    // Warm every container now, so the first request is not also a process start; the port opens last.
     await Promise.all(functionNames.filter((name) => auth === 'gamepot' || name !== 'gamepot-authorizer').map((name) => pool.get(name)));
-    const issuerKey = await SessionIssuer.generateKey();
-    const iam = new IamAuthorizer(credentials);
-    const lambda = new LambdaInvokeEndpoint(pool, credentials);
-    const localCors = new LocalCors(cors);
-    return listen(
-      (url) => {
-        const issuer = SessionIssuer.withKey(`${url}/local`, issuerKey);
-        const players: PlayerAuthorizer =
-          auth === 'gamepot' ? new GamePotSessionAuthorizer(pool, (options.authorizerCacheTtlSeconds ?? DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS) * 1000) : new JwtAuthorizer(issuer);
-        const gateway = new ApiGateway({
-          pool,
-          authorizers: { players, iam },
-          integrationTimeoutMs: options.integrationTimeoutMs,
-          integrationHeaders: localCors.integrationHeaders,
-        });
-        const endpoints = localEndpoints({ issuer, emulator, openapi: buildOpenApiDocument({ serverUrl: url }) });
-        return { issuer, handler: localRouter({ gateway, lambda, endpoints, cors: localCors, baseUrl: url, log, quiet: options.quiet }) };
-      },
-      { port: options.port ?? DEFAULT_PORT, host: options.host ?? '127.0.0.1', clientTimeouts: options.clientTimeouts },
-    );
+    const parts: SiteParts = { pool, auth, issuerKey: await SessionIssuer.generateKey(), credentials, cors: new LocalCors(cors), emulator, options, log };
+    return listen((url) => siteAt(url, parts), { port: options.port ?? DEFAULT_PORT, host: options.host ?? '127.0.0.1', clientTimeouts: options.clientTimeouts });
   };
   const server = await serve().catch(async (error: unknown) => {
     await stopBackends();
