@@ -143,7 +143,8 @@ describe('a stack with short limits', () => {
 
 describe('stop()', () => {
   it('takes no new connection, lets a request in flight finish with its real answer, then closes', async () => {
-    const stack = await startLocalStack({ port: 0, quiet: true, functionLogs: false, shutdownGraceMs: 5_000 });
+    // Short client timeouts too: they bound how long a request takes to arrive, not how long its answer takes.
+    const stack = await startLocalStack({ port: 0, quiet: true, functionLogs: false, shutdownGraceMs: 5_000, clientTimeouts: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
     const api = new Api(stack);
     const [alice, bob] = await Promise.all([api.player('stop_alice1'), api.player('stop_bob001')]);
     stack.emulator!.inject({ fault: { kind: 'delay', ms: 1_000 }, times: 1 });
