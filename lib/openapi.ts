@@ -9,12 +9,12 @@ import { errorStatus, type ErrorCode } from '../functions/core/errors.js';
 import { MAX_BODY_BYTES } from '../functions/core/http-input.js';
 import {
   LIST_DEFAULT_LIMIT,
-  LIST_MAX_LIMIT,
   PLAYER_ID_PATTERN,
   bulkAddInput,
   friendPairInput,
   friendRequestInput,
   friendshipStatus,
+  listFriendshipsInput,
 } from '../functions/core/schemas.js';
 import { bulkAddResult, errorEnvelope, friendship, friendshipList, friendshipResult } from '../functions/core/response-schemas.js';
 import { routes, type OperationName } from '../functions/routes.js';
@@ -66,6 +66,12 @@ const idParameter = (name: string, description: string) => ({
   schema: { type: 'string', pattern: PLAYER_ID_PATTERN.source },
 });
 
+/** A paging parameter with the bounds of the one list schema. */
+const pagingParameter = (name: 'offset' | 'limit', fallback: number): Schema => {
+  const properties = jsonSchema(listFriendshipsInput).properties as Record<string, Schema>;
+  return { name, in: 'query', required: false, schema: { ...properties[name], default: fallback } };
+};
+
 const queryParameters: Partial<Record<OperationName, Schema[]>> = {
   'end-friendship': [
     idParameter('friendId', 'The other player, for clients that cannot send a DELETE body.'),
@@ -82,8 +88,8 @@ const queryParameters: Partial<Record<OperationName, Schema[]>> = {
       example: '{"status":"accepted"}',
     },
     idParameter('userId', 'Your own id; leave it out (it comes from the session).'),
-    { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
-    { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT, default: LIST_DEFAULT_LIMIT } },
+    pagingParameter('offset', 0),
+    pagingParameter('limit', LIST_DEFAULT_LIMIT),
   ],
 };
 

@@ -53,10 +53,19 @@ function queryParameters(event: HttpApiEvent, allowed: readonly string[]): Recor
   return query;
 }
 
-/** A JSON body and nothing in the query. A missing body reads as `{}`, so the schema names what is missing. */
+/**
+ * A missing body reads as `{}`, so the schema names what is missing. A body that
+ * is JSON `null` is a body of the wrong type, not a missing one.
+ */
+const bodyOrEmpty = (event: HttpApiEvent): unknown => {
+  const body = readJsonBody(event);
+  return body === undefined ? {} : body;
+};
+
+/** A JSON body and nothing in the query. */
 export const jsonBody: HttpInputReader = (event) => {
   queryParameters(event, []);
-  return readJsonBody(event) ?? {};
+  return bodyOrEmpty(event);
 };
 
 /** A JSON body, or the same fields in the query. Both at once must agree. */
@@ -64,7 +73,7 @@ export const jsonBodyOrQuery =
   (fields: readonly string[]): HttpInputReader =>
   (event) => {
     const query = queryParameters(event, fields);
-    const body = readJsonBody(event) ?? {};
+    const body = bodyOrEmpty(event);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
     const merged: Record<string, unknown> = { ...body };
     for (const [name, value] of Object.entries(query)) {
@@ -76,7 +85,8 @@ export const jsonBodyOrQuery =
     return merged;
   };
 
-const WHOLE_NUMBER = /^\d{1,9}$/;
+// Any whole number, negative ones too, so the schema can say which range it is outside.
+const WHOLE_NUMBER = /^-?\d{1,9}$/;
 const asNumberIfWhole = (value: string | undefined): string | number | undefined =>
   value !== undefined && WHOLE_NUMBER.test(value) ? Number(value) : value;
 
@@ -107,7 +117,8 @@ export const listQuery: HttpInputReader = (event) => {
     if (fromFilter !== undefined && fromQuery !== undefined && fromFilter !== fromQuery) {
       throw new FriendshipFault('INVALID_INPUT', `"${name}" differs between the filter and the query.`);
     }
-    return fromFilter ?? fromQuery;
+    // A null in the filter is a value of the wrong type, which the schema refuses, not an absent field.
+    return fromFilter !== undefined ? fromFilter : fromQuery;
   };
   const input: Record<string, unknown> = {
     status: pick(filter.status, query.status, 'status'),

@@ -15,6 +15,7 @@ import { logger } from './logger.js';
 import { containerRuntime } from './runtime.js';
 import type { UpstreamCall } from './upstream.js';
 import { parseInput } from './validate.js';
+import { mayBeSamePlayer } from './schemas.js';
 import { routes, type OperationName } from '../routes.js';
 
 /** A player operation's input: the acting player is optional over HTTP and filled in from the session. */
@@ -45,7 +46,7 @@ function actAs<I>(input: I, playerId: string | undefined): Acting<I> {
   }
   const userId = playerId ?? fields.userId;
   if (userId === undefined) throw new FriendshipFault('MISSING_FIELD', 'userId is required in a direct invocation.');
-  if (fields.friendId === userId) throw new FriendshipFault('SELF_FRIENDSHIP', 'A player cannot befriend themselves.');
+  if (fields.friendId !== undefined && mayBeSamePlayer(fields.friendId, userId)) throw new FriendshipFault('SELF_FRIENDSHIP', 'A player cannot befriend themselves.');
   return { ...input, userId } as Acting<I>;
 }
 

@@ -14,6 +14,7 @@ import {
   BULK_MAX_PAIRS,
   LIST_DEFAULT_LIMIT,
   LIST_MAX_LIMIT,
+  LIST_MAX_OFFSET,
   MESSAGE_MAX_LENGTH,
   PLAYER_ID_PATTERN,
   bulkAddInput,
@@ -160,6 +161,7 @@ describe('what the document says', () => {
     const list = operation('list-friendships').parameters as Json[];
     expect(list.find((parameter) => parameter.name === 'status')?.schema).toEqual({ type: 'string', enum: friendshipStatus.options });
     expect(list.find((parameter) => parameter.name === 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT, default: LIST_DEFAULT_LIMIT });
+    expect(list.find((parameter) => parameter.name === 'offset')?.schema).toEqual({ type: 'integer', minimum: 0, maximum: LIST_MAX_OFFSET, default: 0 });
   });
 
   it('documents each success shape', () => {

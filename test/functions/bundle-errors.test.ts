@@ -65,6 +65,15 @@ const cases: Case[] = [
   ['duplicate bulk pairs', 'bulk-add-friendships', { iam: true, body: [{ userId: alice, friendId: bob }, { userId: alice, friendId: bob }] }, 400, 'DUPLICATE_PAIRS'],
   ['a bulk pair with yourself', 'bulk-add-friendships', { iam: true, body: [{ userId: alice, friendId: alice }] }, 400, 'SELF_FRIENDSHIP'],
   ['a bad id inside a bulk pair', 'bulk-add-friendships', { iam: true, body: [{ userId: alice, friendId: 'x!' }] }, 400, 'INVALID_ID'],
+  ['a null status in the vendor filter', 'list-friendships', { playerId: alice, query: { filter: '{"status":null}' } }, 400, 'INVALID_STATUS'],
+  ['a null user_id in the vendor filter', 'list-friendships', { playerId: alice, query: { filter: '{"user_id":null}' } }, 400, 'INVALID_ID'],
+  ['a DELETE body of null', 'end-friendship', { playerId: alice, rawBody: 'null' }, 400, 'INVALID_INPUT'],
+  ['a DELETE body of null beside a query', 'end-friendship', { playerId: alice, rawBody: 'null', query: { friendId: bob } }, 400, 'INVALID_INPUT'],
+  ['a POST body of null', 'request-friend', { playerId: alice, rawBody: 'null' }, 400, 'INVALID_INPUT'],
+  ['an offset over the maximum', 'list-friendships', { playerId: alice, query: { offset: '1000001' } }, 400, 'INVALID_PAGING'],
+  ['a request to yourself in other letter case', 'request-friend', { playerId: alice, body: { friendId: alice.toUpperCase() } }, 400, 'SELF_FRIENDSHIP'],
+  ['a bulk pair with yourself in other letter case', 'bulk-add-friendships', { iam: true, body: [{ userId: alice, friendId: 'Alice_0001' }] }, 400, 'SELF_FRIENDSHIP'],
+  ['acting as your own id in other letter case', 'request-friend', { playerId: alice, body: { userId: 'Alice_0001', friendId: bob } }, 403, 'IDENTITY_MISMATCH'],
   ['the wrong method', 'request-friend', { playerId: alice, body: { friendId: bob }, method: 'GET' }, 405, 'METHOD_NOT_ALLOWED'],
   ['no session', 'request-friend', { body: { friendId: bob } }, 401, 'UNAUTHENTICATED'],
   ['claims without the player claim', 'list-friendships', { claims: { iss: 'x', aud: 'y' } }, 401, 'UNAUTHENTICATED'],
@@ -95,6 +104,18 @@ describe('bad input and bad identity never reach the upstream', () => {
   it('answers 405 with an Allow header', async () => {
     const answer = await call('list-friendships', { playerId: alice, method: 'POST' });
     expect(answer.headers.allow).toBe('GET');
+  });
+
+  it.each([
+    ['-1', 'offset'],
+    ['1000001', 'offset'],
+    ['1.5', 'offset'],
+    ['99999999999', 'offset'],
+    ['0', 'limit'],
+    ['ten', 'limit'],
+  ])('says what a paging number must be (%s as %s)', async (value, field) => {
+    const answer = await call('list-friendships', { playerId: alice, query: { [field]: value } });
+    expect(answer.body.message).toBe(field === 'offset' ? 'offset must be a whole number from 0 to 1000000.' : 'limit must be a whole number from 1 to 100.');
   });
 
   it('names the missing field in the message', async () => {
