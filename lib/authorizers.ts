@@ -19,8 +19,6 @@ import type { AuthConfig } from './stage-config.js';
 
 /** The GamePot session's two headers, as API Gateway names them in an identity source. */
 export const GAMEPOT_IDENTITY_SOURCES = ['$request.header.Authorization', '$request.header.X-GamePot-Member-Id'] as const;
-/** GAMEPOT_LOGINAUTH_URL: the default of functions/core/config.ts, set explicitly on the authorizer (test/infra checks that they agree). */
-export const GAMEPOT_LOGINAUTH_URL = 'https://gamepot.apigw.ntruss.com/gpapps/v1/loginauth';
 
 export interface RouteAuthorizers {
   readonly player: IHttpRouteAuthorizer;

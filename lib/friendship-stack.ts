@@ -23,13 +23,14 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { operationNames, routes, type OperationName } from '../functions/routes.js';
-import { authorizerFor, GAMEPOT_LOGINAUTH_URL, routeAuthorizers } from './authorizers.js';
+import { functionEnvironment, settings } from '../functions/core/config.js';
+import { authorizerFor, routeAuthorizers } from './authorizers.js';
 import type { FunctionName } from './bundling.js';
 import { Monitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
 import { OperationFunction } from './operation-function.js';
 import type { StageConfig } from './stage-config.js';
-import { authorizerTimeoutMs, DEFAULT_LOGINAUTH_TIMEOUT_MS, functionTimeoutMs } from './timeouts.js';
+import { authorizerTimeoutMs, functionTimeoutMs } from './timeouts.js';
 import { UpstreamSecret } from './upstream-secret.js';
 
 export interface FriendshipStackProps extends StackProps {
@@ -118,20 +119,18 @@ export class FriendshipStack extends Stack {
 
     // The variables of functions/core/config.ts. SECRET_ID names the secret; its value is read at run time.
     const secretEnvironment: Record<string, string> = {
-      SECRET_ID: this.upstreamSecret.secretId,
-      SECRET_TTL_SECONDS: String(config.secret.ttlSeconds),
-      SECRET_TIMEOUT_MS: String(config.secret.timeoutMs),
+      ...functionEnvironment({ secretId: this.upstreamSecret.secretId, secretTtlSeconds: config.secret.ttlSeconds, secretTimeoutMs: config.secret.timeoutMs }),
       POWERTOOLS_SERVICE_NAME: 'friendship-bff',
     };
 
     if (config.auth.mode === 'gamepot') {
-      const loginauthTimeoutMs = DEFAULT_LOGINAUTH_TIMEOUT_MS;
+      const loginauthTimeoutMs = settings.loginauthTimeoutMs.default;
       this.authorizerTimeout = Duration.millis(authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs }));
       // It reads the secret (for the project id) and calls loginauth; it never calls the friendship API.
       this.gamepotAuthorizer = buildFunction('gamepot-authorizer', 'the GamePot session authorizer of the player routes', this.authorizerTimeout, {
         ...secretEnvironment,
-        GAMEPOT_LOGINAUTH_URL,
-        LOGINAUTH_TIMEOUT_MS: String(loginauthTimeoutMs),
+        // Written out, so the deployed function says where it checks sessions.
+        ...functionEnvironment({ loginauthUrl: settings.loginauthUrl.default, loginauthTimeoutMs }),
       });
     } else {
       this.gamepotAuthorizer = undefined;
@@ -141,11 +140,13 @@ export class FriendshipStack extends Stack {
 
     const environment: Record<string, string> = {
       ...secretEnvironment,
-      UPSTREAM_PROVIDER: config.upstream.provider,
-      UPSTREAM_TIMEOUT_MS: String(config.upstream.timeoutMs),
-      // In gamepot mode the functions read the authorizer's `playerId` context key instead, and no claim is named.
-      ...(authorizers.playerIdClaim !== undefined ? { PLAYER_ID_CLAIM: authorizers.playerIdClaim } : {}),
-      ...(config.upstream.baseUrl ? { UPSTREAM_BASE_URL: config.upstream.baseUrl } : {}),
+      ...functionEnvironment({
+        provider: config.upstream.provider,
+        upstreamTimeoutMs: config.upstream.timeoutMs,
+        // In gamepot mode the functions read the authorizer's `playerId` context key instead, and no claim is named.
+        playerIdClaim: authorizers.playerIdClaim,
+        upstreamBaseUrl: config.upstream.baseUrl,
+      }),
     };
 
     const functions = {} as Record<OperationName, NodejsFunction>;

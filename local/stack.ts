@@ -12,7 +12,8 @@ import path from 'node:path';
 import { buildBundles } from '../bin/build.js';
 import { bundleFile, functionNames, projectRoot } from '../lib/bundling.js';
 import { buildOpenApiDocument } from '../lib/openapi.js';
-import { DEFAULT_LOGINAUTH_TIMEOUT_MS, DEFAULT_SECRET_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, authorizerTimeoutMs, functionTimeoutMs } from '../lib/timeouts.js';
+import { authorizerTimeoutMs, functionTimeoutMs } from '../lib/timeouts.js';
+import { functionEnvironment, readConfig, settings } from '../functions/core/config.js';
 import { FunctionPool } from './function-pool.js';
 import { GamePotSessionAuthorizer, JwtAuthorizer, authorizeRoute, type PlayerAuthorizer } from './authorizers.js';
 import { buildEvent, matchRoute } from './http-api.js';
@@ -152,12 +153,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const issuer = await SessionIssuer.create(`${url}/local`);
   const openapi = buildOpenApiDocument({ serverUrl: url });
 
-  const functionEnvironment: Record<string, string> = {
-    SECRET_ID: LOCAL_SECRET_ARN,
-    UPSTREAM_BASE_URL: upstreamBaseUrl,
-    ...(env.UPSTREAM_PROVIDER ? { UPSTREAM_PROVIDER: env.UPSTREAM_PROVIDER } : {}),
+  const environment: Record<string, string> = {
+    ...functionEnvironment({
+      secretId: LOCAL_SECRET_ARN,
+      upstreamBaseUrl,
+      provider: env[settings.provider.env] || undefined,
+      loginauthUrl: emulator ? emulator.loginauthUrl : env[settings.loginauthUrl.env] || undefined,
+    }),
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    ...(emulator ? { GAMEPOT_LOGINAUTH_URL: emulator.loginauthUrl } : env.GAMEPOT_LOGINAUTH_URL ? { GAMEPOT_LOGINAUTH_URL: env.GAMEPOT_LOGINAUTH_URL } : {}),
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'AKIALOCAL0000000000',
     AWS_SECRET_ACCESS_KEY: 'local-only-not-a-real-secret',
@@ -166,13 +169,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.functionEnv,
   };
-  // The timeouts the stack deploys, from the same deadlines (lib/timeouts.ts).
-  const deadline = (name: string, fallback: number) => Number(functionEnvironment[name] ?? fallback);
-  const deployedTimeoutMs = (name: string) =>
-    name === 'gamepot-authorizer'
-      ? authorizerTimeoutMs({ secretTimeoutMs: deadline('SECRET_TIMEOUT_MS', DEFAULT_SECRET_TIMEOUT_MS), loginauthTimeoutMs: deadline('LOGINAUTH_TIMEOUT_MS', DEFAULT_LOGINAUTH_TIMEOUT_MS) })
-      : functionTimeoutMs({ secretTimeoutMs: deadline('SECRET_TIMEOUT_MS', DEFAULT_SECRET_TIMEOUT_MS), upstreamTimeoutMs: deadline('UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS) });
-  const pool = new FunctionPool(functionEnvironment, {
+  // The timeouts the stack deploys, from the deadlines the functions will read (lib/timeouts.ts).
+  const deadlines = readConfig(environment);
+  const deployedTimeoutMs = (name: string) => (name === 'gamepot-authorizer' ? authorizerTimeoutMs(deadlines) : functionTimeoutMs(deadlines));
+  const pool = new FunctionPool(environment, {
     timeoutMs: (name) => options.functionTimeoutMs ?? deployedTimeoutMs(name),
     echoLogs: options.functionLogs ?? true,
   });

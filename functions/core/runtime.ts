@@ -15,7 +15,7 @@ export function containerRuntime(): Runtime {
   if (runtime) return runtime;
   const config = readConfig();
   const secrets = new SecretCache(secretsManagerReader(config.secretId, config.secretTimeoutMs), {
-    ttlMs: config.secretTtlMs,
+    ttlMs: config.secretTtlSeconds * 1000,
     timeoutMs: config.secretTimeoutMs,
   });
   runtime = { config, secrets, upstream: new UpstreamClient({ baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs }, secrets) };

@@ -2,6 +2,7 @@
 import { startUpstreams as startLocalUpstreams, type Upstreams } from '../../local/upstreams.js';
 import { FunctionContainer } from '../../local/function-container.js';
 import { bundleFile } from '../../lib/bundling.js';
+import { functionEnvironment } from '../../functions/core/config.js';
 import type { OperationName } from '../../functions/routes.js';
 import { routes } from '../../functions/routes.js';
 
@@ -15,8 +16,7 @@ export const startUpstreams = (): Promise<Upstreams> => startLocalUpstreams({ ap
 
 export function functionEnv(upstreams: Upstreams, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    SECRET_ID: SECRET_ARN,
-    UPSTREAM_BASE_URL: upstreams.emulator.baseUrl,
+    ...functionEnvironment({ secretId: SECRET_ARN, upstreamBaseUrl: upstreams.emulator.baseUrl }),
     AWS_ENDPOINT_URL_SECRETS_MANAGER: upstreams.secrets.url,
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'AKIALOCALTESTING00000',
