@@ -14,7 +14,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Access } from '../functions/routes.js';
+import type { Access } from '../functions/operations.js';
 import type { AuthConfig } from './stage-config.js';
 
 /** The GamePot session's two headers, as API Gateway names them in an identity source. */

@@ -22,7 +22,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
-import { operationNames, routes, type OperationName } from '../functions/routes.js';
+import { operationNames, operations, type OperationName } from '../functions/operations.js';
 import { functionEnvironment, settings } from '../functions/core/config.js';
 import { authorizerFor, routeAuthorizers } from './authorizers.js';
 import type { FunctionName } from './bundling.js';
@@ -151,7 +151,7 @@ export class FriendshipStack extends Stack {
 
     const functions = {} as Record<OperationName, NodejsFunction>;
     for (const name of operationNames) {
-      functions[name] = buildFunction(name, `${routes[name].method} ${routes[name].path}`, this.functionTimeout, environment);
+      functions[name] = buildFunction(name, `${operations[name].method} ${operations[name].path}`, this.functionTimeout, environment);
     }
     this.functions = functions;
 
@@ -175,7 +175,7 @@ export class FriendshipStack extends Stack {
 
     const routeResources = {} as Record<OperationName, HttpRoute>;
     for (const name of operationNames) {
-      const route = routes[name];
+      const route = operations[name];
       routeResources[name] = new HttpRoute(this.api, pascal(name), {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),

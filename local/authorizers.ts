@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import { routes, type OperationName } from '../functions/routes.js';
+import { operations, type OperationName } from '../functions/operations.js';
 import type { FunctionPool } from './function-pool.js';
 import type { SessionIssuer } from './session-issuer.js';
 
@@ -99,5 +99,5 @@ function iamAuthorize(req: http.IncomingMessage): Authorization {
 }
 
 export function authorizeRoute(name: OperationName, req: http.IncomingMessage, players: PlayerAuthorizer, requestId: string): Promise<Authorization> {
-  return routes[name].access === 'trusted' ? Promise.resolve(iamAuthorize(req)) : players.authorize(req, requestId);
+  return operations[name].access === 'trusted' ? Promise.resolve(iamAuthorize(req)) : players.authorize(req, requestId);
 }

@@ -4,7 +4,7 @@
  * invoke the local functions through AWS_ENDPOINT_URL_LAMBDA.
  */
 import type http from 'node:http';
-import { operationNames } from '../functions/routes.js';
+import { operationNames } from '../functions/operations.js';
 import type { FunctionPool } from './function-pool.js';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;

@@ -8,7 +8,7 @@
  */
 import { FriendshipFault } from './errors.js';
 import { logger } from './logger.js';
-import type { Friendship, FriendshipList } from './schemas.js';
+import type { Friendship, FriendshipList } from './response-schemas.js';
 
 /** The acting player and, for a change, the other player: what an answer must be about. */
 interface Parties {

@@ -84,6 +84,3 @@ export const bulkAddInput = z.array(friendshipPair, { error: 'the body must be a
   }),
 );
 export type BulkAddInput = z.infer<typeof bulkAddInput>;
-
-// The success and error shapes live in response-schemas.ts: the functions only need their types.
-export type { BulkAddResult, Friendship, FriendshipList, FriendshipResult } from './response-schemas.js';

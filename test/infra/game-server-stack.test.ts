@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { operationNames, routes } from '../../functions/routes.js';
+import { operationNames, operations } from '../../functions/operations.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import type { FriendshipStack } from '../../lib/friendship-stack.js';
 import { buildGameServerApp, MATCHMAKER_ENTRY } from './fixtures/game-server-stack.js';
@@ -122,7 +122,7 @@ describe("docs/deploy.md's game-server stack, in the same app as the stage's sta
     expect(statements.map((statement) => statement.Action).sort()).toEqual([...operationNames.map(() => 'lambda:InvokeFunction'), 'execute-api:Invoke'].sort());
     const [bulk, ...others] = statements.filter((statement) => statement.Action === 'execute-api:Invoke');
     expect(others).toEqual([]);
-    const { method, path: bulkPath } = routes['bulk-add-friendships'];
+    const { method, path: bulkPath } = operations['bulk-add-friendships'];
     expect(`${method} ${bulkPath}`).toBe('POST /v1/api/friendship/bulk');
     const parts = (bulk?.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     expect(bulk?.Resource).toEqual({

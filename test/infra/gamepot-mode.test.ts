@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AUTHORIZER_PLAYER_KEY } from '../../functions/core/identity.js';
-import { operationNames, routes } from '../../functions/routes.js';
+import { operationNames, operations } from '../../functions/operations.js';
 import { GAMEPOT_IDENTITY_SOURCES } from '../../lib/authorizers.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import { functionNameOf, type FriendshipStack } from '../../lib/friendship-stack.js';
@@ -178,17 +178,17 @@ describe('the Lambda REQUEST authorizer', () => {
 
   it('guards exactly the five player routes; bulk keeps IAM', () => {
     const [[authorizerId] = []] = authorizers();
-    const playerRoutes = operationNames.filter((name) => routes[name].access === 'player');
+    const playerRoutes = operationNames.filter((name) => operations[name].access === 'player');
     expect(playerRoutes).toHaveLength(5);
     for (const name of operationNames) {
-      const { method, path: routePath, access } = routes[name];
+      const { method, path: routePath, access } = operations[name];
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${method} ${routePath}`,
         ...(access === 'player' ? { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } } : { AuthorizationType: 'AWS_IAM', AuthorizerId: Match.absent() }),
       });
     }
     const custom = ofType('AWS::ApiGatewayV2::Route').filter(([, route]) => route.Properties.AuthorizationType === 'CUSTOM');
-    expect(custom.map(([, route]) => route.Properties.RouteKey).sort()).toEqual(playerRoutes.map((name) => `${routes[name].method} ${routes[name].path}`).sort());
+    expect(custom.map(([, route]) => route.Properties.RouteKey).sort()).toEqual(playerRoutes.map((name) => `${operations[name].method} ${operations[name].path}`).sort());
     expect(ofType('AWS::ApiGatewayV2::Route')).toHaveLength(6);
   });
 

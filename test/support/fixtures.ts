@@ -3,8 +3,8 @@ import { startUpstreams as startLocalUpstreams, type Upstreams } from '../../loc
 import { FunctionContainer } from '../../local/function-container.js';
 import { bundleFile } from '../../lib/bundling.js';
 import { functionEnvironment } from '../../functions/core/config.js';
-import type { OperationName } from '../../functions/routes.js';
-import { routes } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/operations.js';
+import { operations } from '../../functions/operations.js';
 
 export const API_KEY = 'test-api-key-Zx81qP0w9kDm';
 export const PROJECT_ID = 'test-project-7f3a';
@@ -48,7 +48,7 @@ export function httpEvent(
     method?: string;
   } = {},
 ): Record<string, unknown> {
-  const route = routes[name];
+  const route = operations[name];
   counter += 1;
   const rawBody = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const claims = options.claims ?? (options.playerId ? { sub: options.playerId, iss: 'https://issuer.test/', aud: 'game' } : undefined);
