@@ -85,3 +85,17 @@ describe('and act as the handlers do', () => {
     expect((await call('reject-friend', { playerId: 'erin_005', body: { friendId: 'frank_06' } })).body.code).toBe('UPSTREAM_REJECTED');
   });
 });
+
+describe('logs', () => {
+  it("carry Lambda's context and this request's keys, and no keys of the request before", async () => {
+    const container = containers.get('list-friendships')!;
+    const from = container.logs.length;
+    await call('list-friendships', { playerId: alice });
+    await containers.get('list-friendships')!.invoke({ userId: alice });
+    const lines = container.logs.slice(from).map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'request completed');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ operation: 'list-friendships', invocation: 'http', requestId: expect.stringMatching(/^req-/), function_request_id: expect.any(String), function_name: 'list-friendships', cold_start: expect.any(Boolean) });
+    expect(lines[1]).toMatchObject({ operation: 'list-friendships', invocation: 'direct', function_request_id: expect.any(String) });
+    expect(lines[1]!.requestId).toBe(lines[1]!.function_request_id);
+  });
+});
