@@ -4,7 +4,8 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
+  setupFiles: ['<rootDir>/test/support/quiet-setup.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
 };

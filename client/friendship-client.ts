@@ -9,16 +9,9 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ErrorCode } from '../functions/core/errors.js';
 import { readDirectResult } from './direct-result.js';
-import type {
-  BulkAddInput,
-  BulkAddResult,
-  FriendPairInput,
-  FriendRequestInput,
-  FriendshipList,
-  FriendshipResult,
-  ListFriendshipsInput,
-} from '../functions/core/schemas.js';
-import type { OperationName } from '../functions/routes.js';
+import type { BulkAddInput, FriendPairInput, FriendRequestInput, ListFriendshipsInput } from '../functions/core/schemas.js';
+import type { BulkAddResult, FriendshipList, FriendshipResult } from '../functions/core/response-schemas.js';
+import type { OperationName } from '../functions/operations.js';
 
 /** A direct invocation names the acting player: `userId` is required. */
 type Acting<T> = Omit<T, 'userId'> & { userId: string };

@@ -4,7 +4,7 @@
  * headers a browser game sends and reads. The deployed HTTP API and the local
  * API both take it from here.
  */
-import { operationNames, routes } from '../functions/routes.js';
+import { operationNames, operations } from '../functions/operations.js';
 import type { StageSettings } from './stage-config.js';
 
 /** The request headers a browser may send: the session (a bearer token; GamePot's member id), JSON bodies, an idempotency key. */
@@ -26,7 +26,7 @@ export interface CorsPolicy {
 /** The policy for a stage's `cors` settings; undefined when it allows no origin (no CORS at all). */
 export function corsPolicyOf(cors: StageSettings['cors']): CorsPolicy | undefined {
   if (cors.allowOrigins.length === 0) return undefined;
-  const used = new Set<string>(operationNames.map((name) => routes[name].method));
+  const used = new Set<string>(operationNames.map((name) => operations[name].method));
   return {
     allowOrigins: [...cors.allowOrigins],
     allowMethods: [...METHOD_ORDER.filter((method) => used.has(method)), 'OPTIONS'],

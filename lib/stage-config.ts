@@ -6,14 +6,10 @@
  * synth time; a bad or missing value fails with its key and what is expected.
  */
 import * as z from 'zod';
-import { upstreamProviders } from '../functions/core/config.js';
+import { settings, upstreamProviders, type NumberSetting } from '../functions/core/config.js';
 import {
   API_AUTHORIZER_LIMIT_MS,
   AUTHORIZER_OVERHEAD_MS,
-  DEFAULT_LOGINAUTH_TIMEOUT_MS,
-  DEFAULT_SECRET_TIMEOUT_MS,
-  DEFAULT_SECRET_TTL_SECONDS,
-  DEFAULT_UPSTREAM_TIMEOUT_MS,
   MAX_AUTHORIZER_TIMEOUT_MS,
   MAX_FUNCTION_TIMEOUT_MS,
   authorizerTimeoutMs,
@@ -43,6 +39,9 @@ const int = (min: number, max: number, what: string) => {
   return z.int(expected).min(min, expected).max(max, expected);
 };
 
+/** A stage key that sets one function variable: that variable's bounds and default. */
+const functionSetting = (setting: NumberSetting) => int(setting.min, setting.max, setting.env).default(setting.default);
+
 /** CloudWatch Logs accepts only these retention periods. */
 export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const retentionDays = z
@@ -67,8 +66,8 @@ const kmsKeyArn = z
 const secretCommon = {
   /** Only for a customer-managed key: the functions then get kms:Decrypt on it, through Secrets Manager only. */
   kmsKeyArn: kmsKeyArn.optional(),
-  ttlSeconds: int(0, 86_400, 'SECRET_TTL_SECONDS').default(DEFAULT_SECRET_TTL_SECONDS),
-  timeoutMs: int(100, 10_000, 'SECRET_TIMEOUT_MS').default(DEFAULT_SECRET_TIMEOUT_MS),
+  ttlSeconds: functionSetting(settings.secretTtlSeconds),
+  timeoutMs: functionSetting(settings.secretTimeoutMs),
 };
 
 const secret = z.discriminatedUnion(
@@ -106,7 +105,7 @@ const auth = z.discriminatedUnion(
       issuer: httpsUrl('the JWT issuer, e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>'),
       audience,
       /** PLAYER_ID_CLAIM: the claim that holds the player id. */
-      playerIdClaim: z.string(expecting('a claim name')).min(1, expecting('a claim name')).default('sub'),
+      playerIdClaim: z.string(expecting('a claim name')).min(1, expecting('a claim name')).default(settings.playerIdClaim.default),
     }),
     /**
      * GamePot sessions through a Lambda REQUEST authorizer (the `gamepot-authorizer` function),
@@ -139,10 +138,10 @@ export const stageConfigSchema = z
       .prefault({}),
     upstream: z
       .strictObject({
-        provider: z.enum(Object.keys(upstreamProviders) as [keyof typeof upstreamProviders], expecting("'ncloud-chat' or 'gamepot'")).default('ncloud-chat'),
+        provider: z.enum(Object.keys(upstreamProviders) as [keyof typeof upstreamProviders], expecting("'ncloud-chat' or 'gamepot'")).default(settings.provider.default),
         /** Overrides the provider's base URL, version path included. */
         baseUrl: httpsUrl('the upstream base URL').optional(),
-        timeoutMs: int(100, 10_000, 'UPSTREAM_TIMEOUT_MS').default(DEFAULT_UPSTREAM_TIMEOUT_MS),
+        timeoutMs: functionSetting(settings.upstreamTimeoutMs),
       })
       .prefault({}),
     secret,
@@ -197,12 +196,13 @@ export const stageConfigSchema = z
   })
   .superRefine((config, ctx) => {
     if (config.auth.mode === 'gamepot') {
-      const authorizerMs = authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs: DEFAULT_LOGINAUTH_TIMEOUT_MS });
+      const loginauthMs = settings.loginauthTimeoutMs.default;
+      const authorizerMs = authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs: loginauthMs });
       if (authorizerMs > MAX_AUTHORIZER_TIMEOUT_MS) {
         ctx.addIssue({
           code: 'custom',
           path: ['secret', 'timeoutMs'],
-          message: `with auth.mode 'gamepot' the authorizer's timeout would be ${authorizerMs / 1000} s (one secret read + one ${DEFAULT_LOGINAUTH_TIMEOUT_MS / 1000} s loginauth call + ${AUTHORIZER_OVERHEAD_MS / 1000} s); it must stay well inside API Gateway's ${API_AUTHORIZER_LIMIT_MS / 1000} s authorizer limit (at most ${MAX_AUTHORIZER_TIMEOUT_MS / 1000} s): expected at most ${MAX_AUTHORIZER_TIMEOUT_MS - DEFAULT_LOGINAUTH_TIMEOUT_MS - AUTHORIZER_OVERHEAD_MS} ms`,
+          message: `with auth.mode 'gamepot' the authorizer's timeout would be ${authorizerMs / 1000} s (one secret read + one ${loginauthMs / 1000} s loginauth call + ${AUTHORIZER_OVERHEAD_MS / 1000} s); it must stay well inside API Gateway's ${API_AUTHORIZER_LIMIT_MS / 1000} s authorizer limit (at most ${MAX_AUTHORIZER_TIMEOUT_MS / 1000} s): expected at most ${MAX_AUTHORIZER_TIMEOUT_MS - loginauthMs - AUTHORIZER_OVERHEAD_MS} ms`,
         });
       }
     }
@@ -216,7 +216,6 @@ export const stageConfigSchema = z
     }
   });
 
-export type StageConfigInput = z.input<typeof stageConfigSchema>;
 export type StageSettings = z.output<typeof stageConfigSchema>;
 export type AuthConfig = StageSettings['auth'];
 export type SecretConfig = StageSettings['secret'];

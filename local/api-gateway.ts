@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { routes, type OperationName } from '../functions/routes.js';
+import { operations, type OperationName } from '../functions/operations.js';
 import { API_INTEGRATION_LIMIT_MS } from '../lib/timeouts.js';
 import { authorizeRoute, type RouteAuthorizers } from './authorizers.js';
 import type { InvokeOutcome } from './function-container.js';
@@ -49,7 +49,7 @@ export class ApiGateway {
 
   async serve(name: OperationName, request: ReceivedRequest, res: http.ServerResponse): Promise<Served> {
     const requestId = randomUUID();
-    const verdict = await authorizeRoute(routes[name].access, request, this.options.authorizers, requestId);
+    const verdict = await authorizeRoute(operations[name].access, request, this.options.authorizers, requestId);
     if (!verdict.ok) {
       sendJson(res, verdict.refusal.statusCode, verdict.refusal.body, verdict.refusal.headers);
       return { by: `${name} (authorizer)`, status: verdict.refusal.statusCode };

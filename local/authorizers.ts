@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import type { Access } from '../functions/routes.js';
+import type { Access } from '../functions/operations.js';
 import type { FunctionPool } from './function-pool.js';
 import type { ReceivedRequest } from './http-io.js';
 import type { LocalCredentials } from './local-credentials.js';

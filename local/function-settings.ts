@@ -1,27 +1,26 @@
 /** The environment and the timeout of each local function container, as the stack deploys them. */
-import { DEFAULT_LOGINAUTH_TIMEOUT_MS, DEFAULT_SECRET_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, authorizerTimeoutMs, functionTimeoutMs } from '../lib/timeouts.js';
+import { functionEnvironment, readConfig } from '../functions/core/config.js';
+import { authorizerTimeoutMs, functionTimeoutMs } from '../lib/timeouts.js';
 import type { LocalCredentials } from './local-credentials.js';
 
-export interface FunctionSettingsInput {
+export interface LocalFunctionSettings {
   secretId: string;
   secretsUrl: string;
   upstreamBaseUrl: string;
   /** The emulator's loginauth, or the one a real-vendor setup names. */
   loginauthUrl: string | undefined;
-  upstreamProvider: string | undefined;
+  provider: string | undefined;
   credentials: LocalCredentials;
   logLevel: string | undefined;
   /** Extra variables, e.g. a short UPSTREAM_TIMEOUT_MS for a test; they win. */
   extra: Record<string, string> | undefined;
 }
 
-export function functionEnvironment(input: FunctionSettingsInput): Record<string, string> {
+/** The function variables (functions/core/config.ts) plus what a local container needs to reach the local AWS endpoints. */
+export function localFunctionEnvironment(input: LocalFunctionSettings): Record<string, string> {
   return {
-    SECRET_ID: input.secretId,
-    UPSTREAM_BASE_URL: input.upstreamBaseUrl,
-    ...(input.upstreamProvider ? { UPSTREAM_PROVIDER: input.upstreamProvider } : {}),
+    ...functionEnvironment({ secretId: input.secretId, upstreamBaseUrl: input.upstreamBaseUrl, provider: input.provider, loginauthUrl: input.loginauthUrl }),
     AWS_ENDPOINT_URL_SECRETS_MANAGER: input.secretsUrl,
-    ...(input.loginauthUrl ? { GAMEPOT_LOGINAUTH_URL: input.loginauthUrl } : {}),
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,
@@ -32,11 +31,8 @@ export function functionEnvironment(input: FunctionSettingsInput): Record<string
   };
 }
 
-/** The timeout the stack deploys for `name`, from the same deadlines (lib/timeouts.ts) as `environment` sets them. */
+/** The timeout the stack deploys for `name`, from the deadlines the functions will read in `environment` (lib/timeouts.ts). */
 export function deployedTimeoutMs(name: string, environment: Record<string, string>): number {
-  const deadline = (variable: string, fallback: number) => Number(environment[variable] ?? fallback);
-  const secretTimeoutMs = deadline('SECRET_TIMEOUT_MS', DEFAULT_SECRET_TIMEOUT_MS);
-  return name === 'gamepot-authorizer'
-    ? authorizerTimeoutMs({ secretTimeoutMs, loginauthTimeoutMs: deadline('LOGINAUTH_TIMEOUT_MS', DEFAULT_LOGINAUTH_TIMEOUT_MS) })
-    : functionTimeoutMs({ secretTimeoutMs, upstreamTimeoutMs: deadline('UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS) });
+  const deadlines = readConfig(environment);
+  return name === 'gamepot-authorizer' ? authorizerTimeoutMs(deadlines) : functionTimeoutMs(deadlines);
 }

@@ -6,7 +6,7 @@
  * region) against the local credential pair; no IAM policy is evaluated.
  */
 import type http from 'node:http';
-import { operationNames } from '../functions/routes.js';
+import { operationNames } from '../functions/operations.js';
 import type { FunctionPool } from './function-pool.js';
 import { sendJson, type ReceivedRequest, type Served } from './http-io.js';
 import type { LocalCredentials } from './local-credentials.js';

@@ -7,6 +7,7 @@
  * Everything is started and warmed first; the port is opened last, so whatever
  * connects is answered.
  */
+import { settings } from '../functions/core/config.js';
 import { buildBundles, bundlesAreStale } from '../lib/build-bundles.js';
 import { functionNames } from '../lib/bundling.js';
 import type { CorsPolicy } from '../lib/cors.js';
@@ -17,7 +18,7 @@ import { DEFAULT_SHUTDOWN_GRACE_MS, listen, type ClientTimeouts } from './api-se
 import { GamePotSessionAuthorizer, IamAuthorizer, JwtAuthorizer, type PlayerAuthorizer } from './authorizers.js';
 import { LocalCors } from './cors.js';
 import { FunctionPool } from './function-pool.js';
-import { deployedTimeoutMs, functionEnvironment } from './function-settings.js';
+import { deployedTimeoutMs, localFunctionEnvironment } from './function-settings.js';
 import { LambdaInvokeEndpoint } from './lambda-endpoint.js';
 import { localCredentials, type LocalCredentials } from './local-credentials.js';
 import { localEndpoints } from './local-endpoints.js';
@@ -134,12 +135,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   const { emulator, secrets, upstreamBaseUrl } = await startBackends(upstream);
-  const environment = functionEnvironment({
+  const environment = localFunctionEnvironment({
     secretId: LOCAL_SECRET_ARN,
     secretsUrl: secrets.url,
     upstreamBaseUrl,
-    loginauthUrl: emulator ? emulator.loginauthUrl : env.GAMEPOT_LOGINAUTH_URL,
-    upstreamProvider: env.UPSTREAM_PROVIDER,
+    loginauthUrl: emulator ? emulator.loginauthUrl : env[settings.loginauthUrl.env] || undefined,
+    provider: env[settings.provider.env] || undefined,
     credentials,
     logLevel: env.LOG_LEVEL,
     extra: options.functionEnv,

@@ -7,7 +7,14 @@
  * are never passed on, and `project_id` is dropped.
  */
 import { FriendshipFault } from './errors.js';
-import type { Friendship, FriendshipList } from './schemas.js';
+import { logger } from './logger.js';
+import type { Friendship, FriendshipList } from './response-schemas.js';
+
+/** The acting player and, for a change, the other player: what an answer must be about. */
+interface Parties {
+  userId: string;
+  friendId: string;
+}
 
 type Json = Record<string, unknown>;
 
@@ -59,12 +66,26 @@ export function toFriendship(raw: unknown): Friendship {
   return result;
 }
 
-export function friendshipFromReply(body: unknown): { friendship: Friendship } {
-  const payload = asRecord(unwrapData(body));
-  return { friendship: toFriendship(payload?.friendship) };
+/**
+ * Defence in depth against a misbehaving or misrouted vendor: an answer about
+ * another pair of players is never passed on, whichever way round it names them.
+ */
+function aboutParties(friendship: Friendship, parties: Parties): Friendship {
+  const { user_id: a, friend_id: b } = friendship;
+  const same = (a === parties.userId && b === parties.friendId) || (a === parties.friendId && b === parties.userId);
+  if (!same) {
+    logger.warn('vendor answered about another pair of players', { reason: 'foreign-friendship' });
+    throw new FriendshipFault('UPSTREAM_ERROR', 'The friendship service answered about other players.');
+  }
+  return friendship;
 }
 
-export function friendshipListFromReply(body: unknown): FriendshipList {
+export function friendshipFromReply(body: unknown, parties: Parties): { friendship: Friendship } {
+  const payload = asRecord(unwrapData(body));
+  return { friendship: aboutParties(toFriendship(payload?.friendship), parties) };
+}
+
+function vendorRows(body: unknown): FriendshipList {
   let payload = unwrapData(body);
   const record = asRecord(payload);
   if (record && Array.isArray(record.friendships)) payload = record.friendships;
@@ -74,10 +95,18 @@ export function friendshipListFromReply(body: unknown): FriendshipList {
   throw unexpected();
 }
 
+/** The viewer's rows only: a row in which the viewer is neither side is dropped, and the drop is logged. */
+export function friendshipListFromReply(body: unknown, viewer: { userId: string }): FriendshipList {
+  const rows = vendorRows(body);
+  const own = rows.filter((row) => row.user_id === viewer.userId || row.friend_id === viewer.userId);
+  if (own.length < rows.length) logger.warn('vendor listed rows of other players; dropped', { reason: 'foreign-rows', dropped: rows.length - own.length });
+  return own;
+}
+
 /** Ending answers `{friendship}` with status `deleted`; a vendor that says less still gets the same shape. */
-export function endedFriendshipFromReply(body: unknown, input: { userId: string; friendId: string }): { friendship: Friendship } {
+export function endedFriendshipFromReply(body: unknown, input: Parties): { friendship: Friendship } {
   const payload = asRecord(unwrapData(body));
-  if (payload?.friendship !== undefined) return { friendship: toFriendship(payload.friendship) };
+  if (payload?.friendship !== undefined) return { friendship: aboutParties(toFriendship(payload.friendship), input) };
   return {
     friendship: {
       id: '',

@@ -9,7 +9,7 @@ import { Deadline } from './deadline.js';
 import { header, type InvocationContext } from './event.js';
 import { isFault } from './errors.js';
 import { AUTHORIZER_DENIAL_KEY, AUTHORIZER_PLAYER_KEY, type SessionDenial } from './identity.js';
-import { logger } from './logger.js';
+import { logger, withLogContext } from './logger.js';
 import { containerRuntime } from './runtime.js';
 import { exchange } from './upstream-http.js';
 
@@ -36,14 +36,12 @@ const deny = (why: SessionDenial): SessionAuthorizerResult => ({ isAuthorized: t
 
 export async function authorizeGamePotSession(event: SessionAuthorizerEvent, context?: InvocationContext): Promise<SessionAuthorizerResult> {
   const started = Date.now();
-  logger.appendKeys({ operation: 'gamepot-authorizer', requestId: event.requestContext?.requestId ?? context?.awsRequestId ?? 'local' });
-  try {
+  const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'local';
+  return withLogContext({ operation: 'gamepot-authorizer', requestId }, context, async () => {
     const verdict = await check(event, context);
     logger.info('session checked', { outcome: verdict.context[AUTHORIZER_DENIAL_KEY] ?? 'ALLOWED', latencyMs: Date.now() - started });
     return verdict;
-  } finally {
-    logger.removeKeys(['operation', 'requestId']);
-  }
+  });
 }
 
 async function check(event: SessionAuthorizerEvent, context?: InvocationContext): Promise<SessionAuthorizerResult> {

@@ -33,6 +33,14 @@ export type FriendshipList = z.infer<typeof friendshipList>;
 export const bulkAddResult = z.object({ added: z.array(friendshipPair) });
 export type BulkAddResult = z.infer<typeof bulkAddResult>;
 
+/** The success bodies by the name the registry (functions/operations.ts) and the OpenAPI document give them. */
+export const answers = {
+  FriendshipResult: friendshipResult,
+  FriendshipList: friendshipList,
+  BulkAddResult: bulkAddResult,
+} as const;
+export type AnswerName = keyof typeof answers;
+
 export const errorEnvelope = z.object({
   status: z.literal(-1),
   code: z.string(),

@@ -4,7 +4,7 @@
  * one of them reaches the upstream.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/operations.js';
 import { LOCAL_AUDIENCE, SessionIssuer } from '../../local/session-issuer.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import {

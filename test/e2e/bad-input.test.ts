@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorStatus, type ErrorCode } from '../../functions/core/errors.js';
-import type { OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/operations.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { Api, outcome, send, type HttpReply, type SendOptions } from '../support/http.js';
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
-import { operationNames, type OperationName } from '../../functions/routes.js';
+import { operationNames, type OperationName } from '../../functions/operations.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { rejectionOf } from '../support/rejection.js';
 import { Api, only, rowsOf } from '../support/http.js';

@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/operations.js';
 import type { Fault, NcloudEmulator } from '../../local/ncloud-emulator.js';
 import { LOCAL_SECRET_ARN, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { Api, LIST_STATUSES, NOTHING, friendshipOf, only, outcome, rowsOf, send, type HttpReply, type SendOptions } from '../support/http.js';

@@ -14,7 +14,7 @@ import { buildOpenApiDocument } from '../../lib/openapi.js';
 import { DEFAULT_LOCAL_CREDENTIALS, type LocalCredentials } from '../../local/local-credentials.js';
 import { LOCAL_AUDIENCE } from '../../local/session-issuer.js';
 import type { LocalStack } from '../../local/stack.js';
-import { routes, type OperationName } from '../../functions/routes.js';
+import { operations, type OperationName } from '../../functions/operations.js';
 
 export interface HttpReply {
   status: number;
@@ -162,7 +162,7 @@ export class Api {
   }
 
   async call(operation: OperationName, options: SendOptions = {}): Promise<HttpReply> {
-    const route = routes[operation];
+    const route = operations[operation];
     const reply = await send(this.url, route.method, route.path, options);
     this.contract.record(operation, reply);
     return reply;
@@ -322,7 +322,7 @@ export class Contract {
   constructor(readonly document: JsonObject = buildOpenApiDocument()) {}
 
   response(operation: OperationName, status: number): JsonObject | undefined {
-    const route = routes[operation];
+    const route = operations[operation];
     const response = child(this.document, 'paths', route.path, route.method.toLowerCase(), 'responses', String(status));
     return isRecord(response) ? response : undefined;
   }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
 import { rejectionOf } from '../support/rejection.js';
-import { operationNames, type OperationName } from '../../functions/routes.js';
+import { operationNames, type OperationName } from '../../functions/operations.js';
 
 interface Answer {
   body: string;
