@@ -60,4 +60,15 @@ describe('one stable shape', () => {
     expect(() => friendshipFromReply({ message: 'ok' })).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
     expect(() => friendshipListFromReply({ data: { other: 1 } })).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
   });
+
+  it('a status outside the documented five is an answer it cannot read: UPSTREAM_ERROR, not passed on', () => {
+    const row = (status: unknown) => ({ id: 'row-1', status, user_id: 'alice_01', friend_id: 'bob_0002', user: { id: 'alice_01' }, friend: { id: 'bob_0002' } });
+    for (const status of ['requested', 'pending', 'accepted', 'rejected', 'deleted']) {
+      expect(friendshipFromReply({ friendship: row(status) }).friendship.status).toBe(status);
+    }
+    for (const status of ['blocked', 'ACCEPTED', '', 3]) {
+      expect(() => friendshipFromReply({ friendship: row(status) })).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
+      expect(() => friendshipListFromReply([row(status)])).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
+    }
+  });
 });
