@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
+import { FriendshipClient, FriendshipError } from '@friendship-bff/client';
 import { operationNames, type OperationName } from '../../functions/routes.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { localCredentials } from '../support/local-credentials.js';
 import { rejectionOf } from '../support/rejection.js';
 import { Api, only, rowsOf } from '../support/http.js';
 
@@ -16,7 +17,7 @@ let stack: LocalStack;
 let lambda: LambdaClient;
 let client: FriendshipClient;
 
-const credentials = { accessKeyId: 'AKIALOCAL0000000000', secretAccessKey: 'local-only' };
+const credentials = localCredentials;
 const names = Object.fromEntries(operationNames.map((name) => [name, name])) as Record<OperationName, string>;
 
 beforeAll(async () => {

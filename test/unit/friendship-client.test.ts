@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
+import { FriendshipClient, FriendshipError } from '@friendship-bff/client';
+import { localCredentials } from '../support/local-credentials.js';
 import { rejectionOf } from '../support/rejection.js';
 import { operationNames, type OperationName } from '../../functions/routes.js';
 
@@ -40,7 +41,7 @@ beforeAll(async () => {
   lambda = new LambdaClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: 'ap-northeast-2',
-    credentials: { accessKeyId: 'AKIALOCAL0000000000', secretAccessKey: 'local-only' },
+    credentials: localCredentials,
     maxAttempts: 1,
   });
   client = new FriendshipClient({

@@ -7,26 +7,22 @@
  * naming the function, never a bare SyntaxError or TypeError.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ErrorCode } from '../functions/core/errors.js';
 import { readDirectResult } from './direct-result.js';
 import type {
-  BulkAddInput,
+  AcceptFriendPayload,
+  BulkAddFriendshipsPayload,
   BulkAddResult,
-  FriendPairInput,
-  FriendRequestInput,
+  EndFriendshipPayload,
+  ErrorCode,
   FriendshipList,
   FriendshipResult,
-  ListFriendshipsInput,
-} from '../functions/core/schemas.js';
-import type { OperationName } from '../functions/routes.js';
-
-/** A direct invocation names the acting player: `userId` is required. */
-type Acting<T> = Omit<T, 'userId'> & { userId: string };
-
-export type RequestFriendPayload = Acting<FriendRequestInput>;
-export type FriendPairPayload = Acting<FriendPairInput>;
-export type ListFriendshipsPayload = Acting<ListFriendshipsInput>;
-export type BulkAddPayload = BulkAddInput;
+  ListFriendshipsPayload,
+  OperationName,
+  PayloadOf,
+  RejectFriendPayload,
+  RequestFriendPayload,
+  ResultOf,
+} from './generated.js';
 
 export class FriendshipError extends Error {
   constructor(
@@ -43,6 +39,7 @@ export class FriendshipError extends Error {
 export interface FriendshipClientOptions {
   /** The deployed function names (or ARNs), from the stack's outputs. */
   functionNames: Record<OperationName, string>;
+  /** Default: a `LambdaClient` configured from the environment (region, credentials, AWS_ENDPOINT_URL_LAMBDA). */
   lambda?: LambdaClient;
 }
 
@@ -57,15 +54,15 @@ export class FriendshipClient {
     return this.invoke('request-friend', payload);
   }
 
-  acceptFriend(payload: FriendPairPayload): Promise<FriendshipResult> {
+  acceptFriend(payload: AcceptFriendPayload): Promise<FriendshipResult> {
     return this.invoke('accept-friend', payload);
   }
 
-  rejectFriend(payload: FriendPairPayload): Promise<FriendshipResult> {
+  rejectFriend(payload: RejectFriendPayload): Promise<FriendshipResult> {
     return this.invoke('reject-friend', payload);
   }
 
-  endFriendship(payload: FriendPairPayload): Promise<FriendshipResult> {
+  endFriendship(payload: EndFriendshipPayload): Promise<FriendshipResult> {
     return this.invoke('end-friendship', payload);
   }
 
@@ -73,23 +70,22 @@ export class FriendshipClient {
     return this.invoke('list-friendships', payload);
   }
 
-  bulkAddFriendships(pairs: BulkAddPayload): Promise<BulkAddResult> {
+  bulkAddFriendships(pairs: BulkAddFriendshipsPayload): Promise<BulkAddResult> {
     return this.invoke('bulk-add-friendships', pairs);
   }
 
   /**
-   * `T` is what the operation's function answers in `data`: the same body an
-   * HTTP caller gets. The envelope is checked; the body is the function's own.
+   * Any operation by name. The result is what the operation's function answers
+   * in `data`: the same body an HTTP caller gets. The envelope is checked; the
+   * body is the function's own.
    */
-  private async invoke<T>(operation: OperationName, payload: unknown): Promise<T> {
+  async invoke<N extends OperationName>(operation: N, payload: PayloadOf<N>): Promise<ResultOf<N>> {
     const functionName = this.options.functionNames[operation];
+    const named = `The friendship function ${functionName} (${operation})`;
     const output = await this.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }));
-    const text = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';
-    const result = readDirectResult(text, output.FunctionError);
-    if (result.kind === 'unreadable') {
-      throw new FriendshipError(502, 'INTERNAL', `The friendship function ${functionName} (${operation}) ${result.why}.`);
-    }
-    if (result.kind === 'ok') return result.data as T;
+    const result = readDirectResult(output.Payload?.transformToString('utf-8') ?? '', output.FunctionError);
+    if (result.kind === 'unreadable') throw new FriendshipError(502, 'INTERNAL', `${named} ${result.why}.`);
+    if (result.kind === 'ok') return result.data as ResultOf<N>;
     const { status, code, message, requestId } = result.error;
     throw new FriendshipError(status, code, message, requestId);
   }
