@@ -3,8 +3,9 @@
  * functions directly through IAM (`lambda:InvokeFunction`). An error result
  * becomes a `FriendshipError` with the status and code an HTTP caller would get;
  * an answer that is no result at all (the function crashed or timed out, or
- * the payload is empty, not JSON or the wrong shape) becomes a 502 `INTERNAL`
- * naming the function, never a bare SyntaxError or TypeError.
+ * the payload is empty, not JSON or the wrong shape), and a function name that
+ * Lambda does not know, become a 502 `INTERNAL` naming the function, never a
+ * bare SyntaxError, TypeError or SDK exception.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { readDirectResult } from './direct-result.js';
@@ -30,8 +31,9 @@ export class FriendshipError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly requestId?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'FriendshipError';
   }
 }
@@ -82,7 +84,16 @@ export class FriendshipClient {
   async invoke<N extends OperationName>(operation: N, payload: PayloadOf<N>): Promise<ResultOf<N>> {
     const functionName = this.options.functionNames[operation];
     const named = `The friendship function ${functionName} (${operation})`;
-    const output = await this.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }));
+    let output;
+    try {
+      output = await this.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }));
+    } catch (error) {
+      // Checked by name: a caller's LambdaClient may come from another copy of the SDK.
+      if (error instanceof Error && error.name === 'ResourceNotFoundException') {
+        throw new FriendshipError(502, 'INTERNAL', `${named} does not exist in this account and region: check the function names.`, undefined, { cause: error });
+      }
+      throw error;
+    }
     const result = readDirectResult(output.Payload?.transformToString('utf-8') ?? '', output.FunctionError);
     if (result.kind === 'unreadable') throw new FriendshipError(502, 'INTERNAL', `${named} ${result.why}.`);
     if (result.kind === 'ok') return result.data as ResultOf<N>;
