@@ -45,8 +45,12 @@ async function linkDeclaredPackages(into: string): Promise<string[]> {
   return names.sort();
 }
 
-/** This run's npm settings (npm_config_*, npm_package_*) describe this repository, not the copy. */
-const envOutsideThisPackage = () => Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_')));
+/** This run's npm settings (npm_config_*, npm_package_*) describe this repository, not the copy; and npm stays off the network. */
+const envOutsideThisPackage = () => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_'))),
+  npm_config_offline: 'true',
+  npm_config_update_notifier: 'false',
+});
 
 beforeAll(async () => {
   copy = await mkdtemp(path.join(os.tmpdir(), 'friendship-client-'));
