@@ -4,7 +4,7 @@
  * the schemas are for the OpenAPI document and the tests that check answers.
  */
 import * as z from 'zod/mini';
-import { friendshipPair } from './schemas.js';
+import { friendshipPair, friendshipResultStatus } from './schemas.js';
 
 export const player = z.object({
   id: z.string(),
@@ -14,7 +14,7 @@ export const player = z.object({
 
 export const friendship = z.object({
   id: z.string(),
-  status: z.string(),
+  status: friendshipResultStatus,
   user_id: z.string(),
   friend_id: z.string(),
   user: player,
