@@ -6,7 +6,7 @@
 import { ANSWER_MARGIN_MS } from '../functions/core/deadline.js';
 
 /** API Gateway HTTP APIs end every integration after 30 s; the function must answer well before. */
-export const API_INTEGRATION_LIMIT_MS = 30_000;
+const API_INTEGRATION_LIMIT_MS = 30_000;
 /** The largest function timeout we accept: one second under the API's limit. */
 export const MAX_FUNCTION_TIMEOUT_MS = API_INTEGRATION_LIMIT_MS - 1_000;
 /** API Gateway HTTP APIs give a Lambda authorizer 10 s, cold start included; past that the client gets a 500. */
@@ -14,7 +14,7 @@ export const API_AUTHORIZER_LIMIT_MS = 10_000;
 /** The largest authorizer timeout we accept: 2 s under the API's limit, for a cold start (init is not part of the timeout) and the network. */
 export const MAX_AUTHORIZER_TIMEOUT_MS = API_AUTHORIZER_LIMIT_MS - 2_000;
 /** Headroom for the handler's own work (parsing, validation, logging) and a slow first TLS handshake. */
-export const HANDLER_OVERHEAD_MS = 750;
+const HANDLER_OVERHEAD_MS = 750;
 
 export interface Deadlines {
   readonly secretTimeoutMs: number;

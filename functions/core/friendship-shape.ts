@@ -7,6 +7,7 @@
  * are never passed on, and `project_id` is dropped.
  */
 import { FriendshipFault } from './errors.js';
+import { asRecord } from './json.js';
 import { logger } from './logger.js';
 import type { Friendship, FriendshipList } from './response-schemas.js';
 import { friendshipResultStatus, type FriendshipResultStatus } from './schemas.js';
@@ -19,8 +20,6 @@ interface Parties {
 
 type Json = Record<string, unknown>;
 
-const asRecord = (value: unknown): Json | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const optionalText = (value: unknown): string | null | undefined => (value === null ? null : text(value));
 /** A status we do not document is an answer we cannot read, not one to pass on. */
@@ -47,7 +46,7 @@ function player(raw: unknown, plainId: string) {
   };
 }
 
-export function toFriendship(raw: unknown): Friendship {
+function toFriendship(raw: unknown): Friendship {
   const record = asRecord(raw);
   const id = text(record?.id);
   const status = resultStatus(record?.status);

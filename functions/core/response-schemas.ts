@@ -26,11 +26,11 @@ export const friendship = z.object({
 });
 export type Friendship = z.infer<typeof friendship>;
 
-export const friendshipResult = z.object({ friendship });
+const friendshipResult = z.object({ friendship });
 export type FriendshipResult = z.infer<typeof friendshipResult>;
-export const friendshipList = z.array(friendship);
+const friendshipList = z.array(friendship);
 export type FriendshipList = z.infer<typeof friendshipList>;
-export const bulkAddResult = z.object({ added: z.array(friendshipPair) });
+const bulkAddResult = z.object({ added: z.array(friendshipPair) });
 export type BulkAddResult = z.infer<typeof bulkAddResult>;
 
 /** The success bodies by the name the registry (functions/operations.ts) and the OpenAPI document give them. */
