@@ -2,7 +2,7 @@
  * The friendship BFF: an HTTP API with one Lambda function per friendship
  * operation, the upstream key in Secrets Manager, access logs, alarms and a
  * dashboard; in `auth.mode: gamepot` a seventh function, the Lambda authorizer
- * of the player routes. The routes come from functions/routes.ts, never restated here.
+ * of the player routes. The routes come from functions/operations.ts, never restated here.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { settings, upstreamProviders, type NumberSetting } from '../functions/core/config.js';
+import { asRecord } from '../functions/core/json.js';
 import {
   API_AUTHORIZER_LIMIT_MS,
   AUTHORIZER_OVERHEAD_MS,
@@ -20,9 +21,9 @@ export const DEFAULT_STAGE = 'dev';
 /** auth.cacheTtlSeconds (gamepot): how long API Gateway keeps an authorizer answer. */
 export const DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS = 300;
 /** API Gateway caches an authorizer answer for at most an hour. */
-export const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3_600;
+const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3_600;
 /** alarms.throttledRequestsPer5Min: a few clients retrying a burst stay under it; a stage at its limit does not. */
-export const DEFAULT_THROTTLED_REQUESTS_PER_5_MIN = 50;
+const DEFAULT_THROTTLED_REQUESTS_PER_5_MIN = 50;
 
 /** Message for an issue: "is missing" when there was no value at all, so the fix is obvious. */
 const expecting = (what: string) => ({
@@ -43,7 +44,7 @@ const int = (min: number, max: number, what: string) => {
 const functionSetting = (setting: NumberSetting) => int(setting.min, setting.max, setting.env).default(setting.default);
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const retentionDays = z
   .number(expecting(`one of ${RETENTION_DAYS.join(', ')} (days)`))
   .refine((days) => (RETENTION_DAYS as readonly number[]).includes(days), `expected one of ${RETENTION_DAYS.join(', ')} (days)`);
@@ -127,7 +128,7 @@ const origin = z
   .string(expecting('an origin such as https://game.example.com'))
   .regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'expected an origin such as https://game.example.com (no path, no trailing slash), or "*"');
 
-export const stageConfigSchema = z
+const stageConfigSchema = z
   .strictObject({
     /** Pins the stack to an account and region; left out, the stack is environment-agnostic (synth needs no credentials). */
     env: z
@@ -257,12 +258,11 @@ function setPath(target: Record<string, unknown>, keys: readonly string[], value
     return;
   }
   const child = target[head];
-  const next: Record<string, unknown> = typeof child === 'object' && child !== null && !Array.isArray(child) ? { ...(child as Record<string, unknown>) } : {};
+  const next: Record<string, unknown> = { ...asRecord(child) };
   target[head] = next;
   setPath(next, rest, value);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Reads and validates the selected stage from the app's whole context
@@ -274,9 +274,9 @@ export function loadStageConfig(context: Readonly<Record<string, unknown>>): Sta
     throw new StageConfigError(`Invalid stage: "stage" must be 1 to 16 characters of a-z, 0-9 and -, starting with a letter (got ${JSON.stringify(stage)}).`, ['stage']);
   }
   const stages = context.stages;
-  const known = isRecord(stages) ? Object.keys(stages) : [];
-  const base = isRecord(stages) ? stages[stage] : undefined;
-  if (!isRecord(base)) {
+  const known = Object.keys(asRecord(stages) ?? {});
+  const base = asRecord(asRecord(stages)?.[stage]);
+  if (!base) {
     throw new StageConfigError(
       `Unknown stage "${stage}": cdk.json context "stages" has ${known.length > 0 ? known.map((name) => `"${name}"`).join(', ') : 'no stages'}. Add "stages.${stage}" or pick one with -c stage=<name>.`,
       [`stages.${stage}`],

@@ -14,7 +14,7 @@ export const API_AUTHORIZER_LIMIT_MS = 10_000;
 /** The largest authorizer timeout we accept: 2 s under the API's limit, for a cold start (init is not part of the timeout) and the network. */
 export const MAX_AUTHORIZER_TIMEOUT_MS = API_AUTHORIZER_LIMIT_MS - 2_000;
 /** Headroom for the handler's own work (parsing, validation, logging) and a slow first TLS handshake. */
-export const HANDLER_OVERHEAD_MS = 750;
+const HANDLER_OVERHEAD_MS = 750;
 
 export interface Deadlines {
   readonly secretTimeoutMs: number;

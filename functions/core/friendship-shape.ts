@@ -7,8 +7,10 @@
  * are never passed on, and `project_id` is dropped.
  */
 import { FriendshipFault } from './errors.js';
+import { asRecord } from './json.js';
 import { logger } from './logger.js';
 import type { Friendship, FriendshipList } from './response-schemas.js';
+import { friendshipResultStatus, type FriendshipResultStatus } from './schemas.js';
 
 /** The acting player and, for a change, the other player: what an answer must be about. */
 interface Parties {
@@ -18,10 +20,10 @@ interface Parties {
 
 type Json = Record<string, unknown>;
 
-const asRecord = (value: unknown): Json | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const optionalText = (value: unknown): string | null | undefined => (value === null ? null : text(value));
+/** A status we do not document is an answer we cannot read, not one to pass on. */
+const resultStatus = (value: unknown): FriendshipResultStatus | undefined => friendshipResultStatus.options.find((status) => status === value);
 
 const unexpected = () => new FriendshipFault('UPSTREAM_ERROR', 'The friendship service gave an answer we could not read.');
 
@@ -44,10 +46,10 @@ function player(raw: unknown, plainId: string) {
   };
 }
 
-export function toFriendship(raw: unknown): Friendship {
+function toFriendship(raw: unknown): Friendship {
   const record = asRecord(raw);
   const id = text(record?.id);
-  const status = text(record?.status);
+  const status = resultStatus(record?.status);
   const userId = text(record?.user_id);
   const friendId = text(record?.friend_id);
   if (!record || id === undefined || status === undefined || userId === undefined || friendId === undefined) throw unexpected();

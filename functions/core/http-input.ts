@@ -64,13 +64,13 @@ const bodyOrEmpty = (event: HttpApiEvent): unknown => {
 };
 
 /** A JSON body and nothing in the query. */
-export const jsonBody: HttpInputReader = (event) => {
+const jsonBody: HttpInputReader = (event) => {
   queryParameters(event, []);
   return bodyOrEmpty(event);
 };
 
 /** A JSON body, or the same fields in the query. Both at once must agree. */
-export const jsonBodyOrQuery =
+const jsonBodyOrQuery =
   (fields: readonly string[]): HttpInputReader =>
   (event) => {
     const query = queryParameters(event, fields);
@@ -95,7 +95,7 @@ const asNumberIfWhole = (value: string | undefined): string | number | undefined
  * The list query: `?filter={"status":"accepted","user_id":"..."}` as the vendor
  * writes it, or `?status=accepted`; paging with `offset` and `limit`.
  */
-export const listQuery =
+const listQuery =
   (parameters: readonly string[]): HttpInputReader =>
   (event) => {
     if (bodyBytes(event) !== undefined) throw new FriendshipFault('INVALID_INPUT', 'A list request takes no body.');

@@ -15,6 +15,7 @@ import { isHttpApiEvent, type DirectResult, type HttpApiEvent, type HttpApiResul
 import { readerFor } from './http-input.js';
 import { errorResult, jsonResult } from './http-response.js';
 import { callerOf, type Caller } from './identity.js';
+import { errorName } from './json.js';
 import { logger, withLogContext } from './logger.js';
 import { containerRuntime, type Runtime } from './runtime.js';
 import type { UpstreamCall } from './upstream.js';
@@ -84,7 +85,7 @@ export function inputFromPayload<N extends OperationName>(name: N, payload: unkn
 
 function faultOf(error: unknown): FriendshipFault {
   if (isFault(error)) return error;
-  logger.error('unexpected failure', { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
+  logger.error('unexpected failure', { errorName: errorName(error), errorMessage: error instanceof Error ? error.message : undefined });
   return new FriendshipFault('INTERNAL', 'Something went wrong on our side.');
 }
 

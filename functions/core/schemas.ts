@@ -29,8 +29,13 @@ export const playerId = (field: string) =>
     z.regex(PLAYER_ID_PATTERN, `${field} must be 4 to 128 characters of A-Z, a-z, 0-9, '_' or '-'`),
   );
 
+/** The statuses a list is filtered by. */
 export const friendshipStatus = z.enum(['requested', 'pending', 'accepted', 'rejected']);
 export type FriendshipStatus = z.infer<typeof friendshipStatus>;
+
+/** The statuses a friendship in an answer has: the four above, and `deleted` in end-friendship's answer. */
+export const friendshipResultStatus = z.enum([...friendshipStatus.options, 'deleted']);
+export type FriendshipResultStatus = z.infer<typeof friendshipResultStatus>;
 
 const message = z.string({ error: 'message must be a string' }).check(
   z.maxLength(MESSAGE_MAX_LENGTH, `message must be at most ${MESSAGE_MAX_LENGTH} characters`),

@@ -7,6 +7,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from './deadline.js';
 import { FriendshipFault } from './errors.js';
+import { errorName } from './json.js';
 import { logger } from './logger.js';
 
 export interface UpstreamCredentials {
@@ -79,7 +80,6 @@ export class SecretCache {
   }
 }
 
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'UnknownError');
 
 /** Names a missing field, never a value: JSON.parse's own message can quote the secret. */
 export function parseSecret(text: string): UpstreamCredentials {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
+import { FriendshipClient, FriendshipError } from '@friendship-bff/client';
 import { operationNames, type OperationName } from '../../functions/operations.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { rejectionOf } from '../support/rejection.js';
@@ -136,6 +136,16 @@ describe('the local Lambda Invoke API', () => {
 
   it('answers an unknown function with ResourceNotFoundException', async () => {
     await expect(lambda.send(new InvokeCommand({ FunctionName: 'no-such-function', Payload: '{}' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('an unknown function name is a FriendshipError, 502 INTERNAL naming the function, with the SDK error as its cause', async () => {
+    const misnamed = new FriendshipClient({ functionNames: { ...names, 'accept-friend': 'FriendshipBff-no-such-function' }, lambda });
+    const error = await failure(misnamed.acceptFriend({ userId: 'svc_alice1', friendId: 'svc_bob001' }));
+    expect({ status: error.status, code: error.code, requestId: error.requestId }).toEqual({ status: 502, code: 'INTERNAL', requestId: undefined });
+    expect(error.message).toContain('FriendshipBff-no-such-function (accept-friend)');
+    expect(error.cause).toMatchObject({ name: 'ResourceNotFoundException', $metadata: expect.objectContaining({ httpStatusCode: 404 }) });
+    // The other functions are still reached.
+    expect(await misnamed.listFriendships({ userId: 'svc_alice1', status: 'rejected' })).toEqual([expect.objectContaining({ friend_id: 'svc_bob001' })]);
   });
 
   it('is found through AWS_ENDPOINT_URL_LAMBDA, as the banner says', async () => {

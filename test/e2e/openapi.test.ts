@@ -172,6 +172,10 @@ describe('what the document says', () => {
     expect(at(components(), 'Friendship')).toMatchObject({ required: expect.arrayContaining(['id', 'status', 'user_id', 'friend_id', 'user', 'friend']) });
   });
 
+  it("gives a friendship's status as an enum: the four a list is filtered by, and deleted (end-friendship's answer)", () => {
+    expect(at(components(), 'Friendship', 'properties', 'status')).toEqual({ type: 'string', enum: ['requested', 'pending', 'accepted', 'rejected', 'deleted'] });
+  });
+
   it('documents the error envelope with every error code', () => {
     const envelope = at(components(), 'ErrorEnvelope');
     expect(envelope).toMatchObject({ type: 'object', required: ['status', 'code', 'message', 'requestId'] });

@@ -101,4 +101,15 @@ describe('nothing the vendor says about identity is trusted', () => {
       expect(() => endedFriendshipFromReply({ friendship: row(a, b) }, parties)).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
     }
   });
+
+  it('a status outside the documented five is an answer it cannot read: UPSTREAM_ERROR, not passed on', () => {
+    const row = (status: unknown) => ({ id: 'row-1', status, user_id: 'alice_01', friend_id: 'bob_0002', user: { id: 'alice_01' }, friend: { id: 'bob_0002' } });
+    for (const status of ['requested', 'pending', 'accepted', 'rejected', 'deleted']) {
+      expect(friendshipFromReply({ friendship: row(status) }, { userId: 'alice_01', friendId: 'bob_0002' }).friendship.status).toBe(status);
+    }
+    for (const status of ['blocked', 'ACCEPTED', '', 3]) {
+      expect(() => friendshipFromReply({ friendship: row(status) }, { userId: 'alice_01', friendId: 'bob_0002' })).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
+      expect(() => friendshipListFromReply([row(status)], { userId: 'alice_01' })).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
+    }
+  });
 });
