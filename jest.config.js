@@ -1,10 +1,17 @@
 // Tests are native ESM (jose is ESM-only, the bundles are .mjs); ts-jest only strips types.
+import { readFileSync } from 'node:fs';
+import { pathsToModuleNameMapper } from 'ts-jest';
+
+// tsconfig.json's paths (the typed client by its package name, from its source), for the tests too.
+const { compilerOptions } = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'));
+
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', ...pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }) },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
+  setupFiles: ['<rootDir>/test/support/quiet-setup.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
   // The synth of the stages that the deploy rehearsal and cfn-lint share runs in the background, and they run last.

@@ -3,6 +3,7 @@
  * loads a bundle like a Lambda container, the loopback upstreams, and the
  * statistics. Shared by bench/run.ts and bench/profile.ts.
  */
+import { functionEnvironment } from '../functions/core/config.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { cpus, totalmem, release, platform, arch } from 'node:os';
@@ -124,8 +125,8 @@ export function functionEnv(upstreams: Upstreams): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'bench-only-not-a-real-secret-access-key',
     AWS_SESSION_TOKEN: 'bench-only-session-token',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: upstreams.secrets.url,
-    SECRET_ID: SECRET_ARN,
-    UPSTREAM_BASE_URL: upstreams.emulator.baseUrl,
+    // The naive peer reads these two by the same names.
+    ...functionEnvironment({ secretId: SECRET_ARN, upstreamBaseUrl: upstreams.emulator.baseUrl }),
   };
 }
 

@@ -11,7 +11,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildBundles } from '../bin/build.js';
+import { buildBundles } from '../lib/build-bundles.js';
 import { bundleFile, functionNames } from '../lib/bundling.js';
 import {
   benchDir,

@@ -3,6 +3,9 @@
  * `npm start -- --auth gamepot` (or AUTH_MODE=gamepot) checks GamePot sessions instead of JWTs.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../local/api-server.js';
+import { LOCAL_CREDENTIAL_VARIABLES } from '../local/local-credentials.js';
+import { portFrom } from '../local/local-settings.js';
 import { LocalConfigError, PortInUseError, startLocalStack, type AuthMode, type LocalStack } from '../local/stack.js';
 
 const TOKEN = `sed -E 's/.*"token":"([^"]+)".*/\\1/'`;
@@ -40,11 +43,15 @@ function banner(stack: LocalStack): string {
     stack.auth === 'gamepot'
       ? `GamePot sessions    POST ${u}/local/gamepot/login   {"memberId": "..."}  → send "Authorization: Bearer <token>" and "X-GamePot-Member-Id"`
       : `player sessions     POST ${u}/local/session   {"playerId": "..."}  (JWKS: ${u}/local/jwks.json)`;
+  const cors = stack.cors ? `browsers from ${stack.cors.allowOrigins.join(', ')}` : 'off (no origin allowed)';
   return `
 Friendship BFF, running locally (player auth: ${stack.auth})
   HTTP API            ${u}
   ${sessions}
   Lambda Invoke API   AWS_ENDPOINT_URL_LAMBDA=${u}   (function names: request-friend, accept-friend, ...)
+  AWS credentials     AWS_ACCESS_KEY_ID=${stack.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${stack.credentials.secretAccessKey}
+                      (local only; sign the Lambda Invoke API and the bulk route with them; ${LOCAL_CREDENTIAL_VARIABLES.accessKeyId} / ${LOCAL_CREDENTIAL_VARIABLES.secretAccessKey} replace them)
+  CORS                ${cors}
   OpenAPI             ${u}/openapi.json
   upstream            ${upstream}
   Secrets Manager     embedded endpoint at ${stack.secrets.url}
@@ -62,15 +69,14 @@ if (auth !== 'jwt' && auth !== 'gamepot') {
   console.error(`Unknown auth mode "${String(auth)}": use --auth jwt or --auth gamepot.`);
   process.exit(2);
 }
-const port = process.env.PORT ? Number(process.env.PORT) : 3000;
 try {
-  const stack = await startLocalStack({ port, auth });
+  const stack = await startLocalStack({ port: portFrom(process.env), auth });
   console.log(banner(stack));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping…`);
+    console.log(`\n${signal}: stopping… (the requests in flight get ${DEFAULT_SHUTDOWN_GRACE_MS / 1000} s to finish)`);
     void stack.stop().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -14,13 +14,11 @@ import { Duration } from 'aws-cdk-lib';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Access } from '../functions/routes.js';
+import type { Access } from '../functions/operations.js';
 import type { AuthConfig } from './stage-config.js';
 
 /** The GamePot session's two headers, as API Gateway names them in an identity source. */
 export const GAMEPOT_IDENTITY_SOURCES = ['$request.header.Authorization', '$request.header.X-GamePot-Member-Id'] as const;
-/** GAMEPOT_LOGINAUTH_URL: the default of functions/core/config.ts, set explicitly on the authorizer (test/infra checks that they agree). */
-export const GAMEPOT_LOGINAUTH_URL = 'https://gamepot.apigw.ntruss.com/gpapps/v1/loginauth';
 
 export interface RouteAuthorizers {
   readonly player: IHttpRouteAuthorizer;
@@ -31,8 +29,6 @@ export interface RouteAuthorizers {
    * (AUTHORIZER_PLAYER_KEY in functions/core/identity.ts), which no variable renames.
    */
   readonly playerIdClaim: string | undefined;
-  /** The request headers a browser must be allowed to send (CORS) for this mode. */
-  readonly corsHeaders: readonly string[];
 }
 
 export interface AuthorizerFunctions {
@@ -49,7 +45,6 @@ export function routeAuthorizers(auth: AuthConfig, functions: AuthorizerFunction
         player: new HttpJwtAuthorizer('PlayerJwt', auth.issuer, { jwtAudience: [...auth.audience] }),
         trusted,
         playerIdClaim: auth.playerIdClaim,
-        corsHeaders: ['authorization', 'content-type'],
       };
     case 'gamepot': {
       const handler = functions.gamepotAuthorizer;
@@ -65,7 +60,6 @@ export function routeAuthorizers(auth: AuthConfig, functions: AuthorizerFunction
         }),
         trusted,
         playerIdClaim: undefined,
-        corsHeaders: ['authorization', 'content-type', 'x-gamepot-member-id'],
       };
     }
   }

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { operationNames, type OperationName } from '../functions/routes.js';
+import { operationNames, type OperationName } from '../functions/operations.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -2,7 +2,7 @@
  * The friendship BFF: an HTTP API with one Lambda function per friendship
  * operation, the upstream key in Secrets Manager, access logs, alarms and a
  * dashboard; in `auth.mode: gamepot` a seventh function, the Lambda authorizer
- * of the player routes. The routes come from functions/routes.ts, never restated here.
+ * of the player routes. The routes come from functions/operations.ts, never restated here.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -22,14 +22,16 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
-import { operationNames, routes, type OperationName } from '../functions/routes.js';
-import { authorizerFor, GAMEPOT_LOGINAUTH_URL, routeAuthorizers } from './authorizers.js';
+import { operationNames, operations, type OperationName } from '../functions/operations.js';
+import { functionEnvironment, settings } from '../functions/core/config.js';
+import { authorizerFor, routeAuthorizers } from './authorizers.js';
+import { corsPolicyOf } from './cors.js';
 import type { FunctionName } from './bundling.js';
 import { Monitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
 import { OperationFunction } from './operation-function.js';
 import type { StageConfig } from './stage-config.js';
-import { authorizerTimeoutMs, DEFAULT_LOGINAUTH_TIMEOUT_MS, functionTimeoutMs } from './timeouts.js';
+import { authorizerTimeoutMs, functionTimeoutMs } from './timeouts.js';
 import { UpstreamSecret } from './upstream-secret.js';
 
 export interface FriendshipStackProps extends StackProps {
@@ -118,20 +120,18 @@ export class FriendshipStack extends Stack {
 
     // The variables of functions/core/config.ts. SECRET_ID names the secret; its value is read at run time.
     const secretEnvironment: Record<string, string> = {
-      SECRET_ID: this.upstreamSecret.secretId,
-      SECRET_TTL_SECONDS: String(config.secret.ttlSeconds),
-      SECRET_TIMEOUT_MS: String(config.secret.timeoutMs),
+      ...functionEnvironment({ secretId: this.upstreamSecret.secretId, secretTtlSeconds: config.secret.ttlSeconds, secretTimeoutMs: config.secret.timeoutMs }),
       POWERTOOLS_SERVICE_NAME: 'friendship-bff',
     };
 
     if (config.auth.mode === 'gamepot') {
-      const loginauthTimeoutMs = DEFAULT_LOGINAUTH_TIMEOUT_MS;
+      const loginauthTimeoutMs = settings.loginauthTimeoutMs.default;
       this.authorizerTimeout = Duration.millis(authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs }));
       // It reads the secret (for the project id) and calls loginauth; it never calls the friendship API.
       this.gamepotAuthorizer = buildFunction('gamepot-authorizer', 'the GamePot session authorizer of the player routes', this.authorizerTimeout, {
         ...secretEnvironment,
-        GAMEPOT_LOGINAUTH_URL,
-        LOGINAUTH_TIMEOUT_MS: String(loginauthTimeoutMs),
+        // Written out, so the deployed function says where it checks sessions.
+        ...functionEnvironment({ loginauthUrl: settings.loginauthUrl.default, loginauthTimeoutMs }),
       });
     } else {
       this.gamepotAuthorizer = undefined;
@@ -141,40 +141,42 @@ export class FriendshipStack extends Stack {
 
     const environment: Record<string, string> = {
       ...secretEnvironment,
-      UPSTREAM_PROVIDER: config.upstream.provider,
-      UPSTREAM_TIMEOUT_MS: String(config.upstream.timeoutMs),
-      // In gamepot mode the functions read the authorizer's `playerId` context key instead, and no claim is named.
-      ...(authorizers.playerIdClaim !== undefined ? { PLAYER_ID_CLAIM: authorizers.playerIdClaim } : {}),
-      ...(config.upstream.baseUrl ? { UPSTREAM_BASE_URL: config.upstream.baseUrl } : {}),
+      ...functionEnvironment({
+        provider: config.upstream.provider,
+        upstreamTimeoutMs: config.upstream.timeoutMs,
+        // In gamepot mode the functions read the authorizer's `playerId` context key instead, and no claim is named.
+        playerIdClaim: authorizers.playerIdClaim,
+        upstreamBaseUrl: config.upstream.baseUrl,
+      }),
     };
 
     const functions = {} as Record<OperationName, NodejsFunction>;
     for (const name of operationNames) {
-      functions[name] = buildFunction(name, `${routes[name].method} ${routes[name].path}`, this.functionTimeout, environment);
+      functions[name] = buildFunction(name, `${operations[name].method} ${operations[name].path}`, this.functionTimeout, environment);
     }
     this.functions = functions;
 
-    const { allowOrigins, maxAgeSeconds } = config.cors;
+    // The same policy the local API applies (lib/cors.ts).
+    const cors = corsPolicyOf(config.cors);
     this.api = new HttpApi(this, 'Api', {
       apiName: stackNameOf(config.stage),
       description: `Friendship BFF (${config.stage})`,
       // Our own stage below carries the throttling and the access log.
       createDefaultStage: false,
-      corsPreflight:
-        allowOrigins.length > 0
-          ? {
-              allowOrigins: [...allowOrigins],
-              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
-              allowHeaders: [...authorizers.corsHeaders],
-              exposeHeaders: ['x-request-id', 'retry-after', 'allow'],
-              maxAge: Duration.seconds(maxAgeSeconds),
-            }
-          : undefined,
+      corsPreflight: cors
+        ? {
+            allowOrigins: [...cors.allowOrigins],
+            allowMethods: cors.allowMethods.map((method) => CorsHttpMethod[method]),
+            allowHeaders: [...cors.allowHeaders],
+            exposeHeaders: [...cors.exposeHeaders],
+            maxAge: Duration.seconds(cors.maxAgeSeconds),
+          }
+        : undefined,
     });
 
     const routeResources = {} as Record<OperationName, HttpRoute>;
     for (const name of operationNames) {
-      const route = routes[name];
+      const route = operations[name];
       routeResources[name] = new HttpRoute(this.api, pascal(name), {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),

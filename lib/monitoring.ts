@@ -31,9 +31,9 @@ import type { StageConfig } from './stage-config.js';
 const PERIOD = Duration.minutes(5);
 
 /** The project's own metrics (from log metric filters), one namespace per stage so stages never mix. */
-export const metricNamespaceOf = (stage: string) => `FriendshipBff/${stage}`;
+const metricNamespaceOf = (stage: string) => `FriendshipBff/${stage}`;
 /** Requests the API answered 429, counted from the access log. */
-export const THROTTLED_REQUESTS_METRIC = 'ThrottledRequests';
+const THROTTLED_REQUESTS_METRIC = 'ThrottledRequests';
 
 interface AlarmRule {
   readonly metric: IMetric;

@@ -15,7 +15,7 @@ import { AwsSolutionsChecks, ServerlessChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
 /** AwsSolutions, and Serverless because the whole product is Lambda + API Gateway. */
-export const nagPacks = (scope: IConstruct): NagPack[] => [new AwsSolutionsChecks(scope), new ServerlessChecks(scope)];
+const nagPacks = (scope: IConstruct): NagPack[] => [new AwsSolutionsChecks(scope), new ServerlessChecks(scope)];
 
 /**
  * Run the packs on every synth of `app`: an unacknowledged error fails `cdk synth` and

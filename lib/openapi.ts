@@ -7,17 +7,8 @@
 import * as z from 'zod/mini';
 import { errorStatus, type ErrorCode } from '../functions/core/errors.js';
 import { MAX_BODY_BYTES } from '../functions/core/http-input.js';
-import {
-  LIST_DEFAULT_LIMIT,
-  LIST_MAX_LIMIT,
-  PLAYER_ID_PATTERN,
-  bulkAddInput,
-  friendPairInput,
-  friendRequestInput,
-  friendshipStatus,
-} from '../functions/core/schemas.js';
-import { bulkAddResult, errorEnvelope, friendship, friendshipList, friendshipResult } from '../functions/core/response-schemas.js';
-import { routes, type OperationName } from '../functions/routes.js';
+import { answers, errorEnvelope, friendship } from '../functions/core/response-schemas.js';
+import { operations, type Operation, type OperationName, type QueryParameter } from '../functions/operations.js';
 
 type Schema = Record<string, unknown>;
 
@@ -28,71 +19,29 @@ const jsonSchema = (schema: z.ZodMiniType): Schema => {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-/** Which error codes each kind of route can answer, beyond the upstream and secret faults every route shares. */
-const inputCodes: Record<OperationName, ErrorCode[]> = {
-  'request-friend': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'MESSAGE_TOO_LONG', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
-  'accept-friend': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
-  'reject-friend': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
-  'end-friendship': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
-  'list-friendships': ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'INVALID_STATUS', 'INVALID_PAGING', 'IDENTITY_MISMATCH', 'UNAUTHENTICATED', 'INVALID_PLAYER_ID'],
-  'bulk-add-friendships': ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'MISSING_FIELD', 'INVALID_ID', 'INVALID_INPUT', 'SELF_FRIENDSHIP', 'TOO_MANY_PAIRS', 'DUPLICATE_PAIRS', 'TRUSTED_CALLER_ONLY'],
-};
-/** A GamePot session that loginauth could not check (auth.mode gamepot). */
-const playerCodes: ErrorCode[] = ['SESSION_UNAVAILABLE'];
-const sharedCodes: ErrorCode[] = ['METHOD_NOT_ALLOWED', 'UPSTREAM_REJECTED', 'UPSTREAM_RATE_LIMITED', 'UPSTREAM_ERROR', 'UPSTREAM_AUTH', 'UPSTREAM_CONFIG', 'UPSTREAM_TIMEOUT', 'SECRET_UNAVAILABLE', 'SECRET_MALFORMED', 'INTERNAL'];
+/** A query parameter, with the schema of the input field it fills. */
+function queryParameter(operation: Operation, parameter: QueryParameter): Schema {
+  const fields = (jsonSchema(operation.input).properties ?? {}) as Record<string, Schema>;
+  const schema = parameter.raw ? { type: 'string' } : { ...fields[parameter.name], ...(parameter.default !== undefined ? { default: parameter.default } : {}) };
+  return {
+    name: parameter.name,
+    in: 'query',
+    required: false,
+    description: parameter.description,
+    schema,
+    ...(parameter.raw ? { example: parameter.raw.example } : {}),
+  };
+}
 
-const inputSchemas: Partial<Record<OperationName, z.ZodMiniType>> = {
-  'request-friend': friendRequestInput,
-  'accept-friend': friendPairInput,
-  'reject-friend': friendPairInput,
-  'end-friendship': friendPairInput,
-  'bulk-add-friendships': bulkAddInput,
-};
-
-const resultSchemas: Record<OperationName, string> = {
-  'request-friend': 'FriendshipResult',
-  'accept-friend': 'FriendshipResult',
-  'reject-friend': 'FriendshipResult',
-  'end-friendship': 'FriendshipResult',
-  'list-friendships': 'FriendshipList',
-  'bulk-add-friendships': 'BulkAddResult',
-};
-
-const idParameter = (name: string, description: string) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema: { type: 'string', pattern: PLAYER_ID_PATTERN.source },
-});
-
-const queryParameters: Partial<Record<OperationName, Schema[]>> = {
-  'end-friendship': [
-    idParameter('friendId', 'The other player, for clients that cannot send a DELETE body.'),
-    idParameter('userId', 'Your own id; leave it out (it comes from the session).'),
-  ],
-  'list-friendships': [
-    { name: 'status', in: 'query', required: false, description: 'Which friendships to list. Default: accepted.', schema: { type: 'string', enum: friendshipStatus.options } },
-    {
-      name: 'filter',
-      in: 'query',
-      required: false,
-      description: 'The vendor form: URL-encoded JSON {"status": S, "user_id": U}. user_id, if given, must be your own id.',
-      schema: { type: 'string' },
-      example: '{"status":"accepted"}',
-    },
-    idParameter('userId', 'Your own id; leave it out (it comes from the session).'),
-    { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
-    { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT, default: LIST_DEFAULT_LIMIT } },
-  ],
-};
+/** The body's schema, unless the input comes in the query alone. */
+const bodySchema = (operation: Operation): z.ZodMiniType | undefined => (operation.http.kind === 'list-query' ? undefined : operation.input);
 
 /** UPSTREAM_REJECTED keeps the vendor's 4xx status (400 a bad state, 404 no such friendship); a refusal inside a 200 is 409. */
 const UPSTREAM_REJECTED_STATUSES = [400, 404, 409] as const;
 
 function errorResponses(name: OperationName): Record<string, Schema> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...inputCodes[name], ...(routes[name].access === 'player' ? playerCodes : []), ...sharedCodes]) {
+  for (const code of operations[name].errors) {
     const status = errorStatus[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -109,7 +58,7 @@ function errorResponses(name: OperationName): Record<string, Schema> {
       ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'string' } } } } : {}),
     };
   }
-  const gateway = routes[name].access === 'player' ? '401' : '403';
+  const gateway = operations[name].access === 'player' ? '401' : '403';
   const own = responses[gateway];
   responses[gateway] = {
     description: `${String(own?.description ?? '')} API Gateway refuses a request its authorizer rejects with its own body: {"message": "Unauthorized"} for a missing or invalid JWT, or a missing Authorization or X-GamePot-Member-Id header in GamePot mode; {"message": "Forbidden"} for bulk without IAM.`.trim(),
@@ -120,15 +69,16 @@ function errorResponses(name: OperationName): Record<string, Schema> {
 
 export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Schema {
   const paths: Record<string, Record<string, Schema>> = {};
-  for (const [name, route] of Object.entries(routes) as [OperationName, (typeof routes)[OperationName]][]) {
-    const input = inputSchemas[name];
+  for (const [name, route] of Object.entries(operations) as [OperationName, Operation][]) {
+    const input = bodySchema(route);
+    const parameters = route.http.kind === 'body' ? [] : route.http.query.map((parameter) => queryParameter(route, parameter));
     const operation: Schema = {
       operationId: name.replace(/-(\w)/g, (_match, letter: string) => letter.toUpperCase()),
       summary: route.summary,
       tags: ['friendships'],
       // Either scheme, by the stage's auth.mode: a JWT, or the GamePot token and member id together.
       security: route.access === 'player' ? [{ playerSession: [] }, { gamePotToken: [], gamePotMemberId: [] }] : [{ awsIam: [] }],
-      ...(queryParameters[name] ? { parameters: queryParameters[name] } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
       ...(input
         ? {
             requestBody: {
@@ -139,7 +89,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Sche
           }
         : {}),
       responses: {
-        '200': { description: 'Success.', content: { 'application/json': { schema: ref(resultSchemas[name]) } } },
+        '200': { description: 'Success.', content: { 'application/json': { schema: ref(route.answer) } } },
         ...errorResponses(name),
       },
     };
@@ -166,9 +116,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Sche
       },
       schemas: {
         Friendship: jsonSchema(friendship),
-        FriendshipResult: jsonSchema(friendshipResult),
-        FriendshipList: jsonSchema(friendshipList),
-        BulkAddResult: jsonSchema(bulkAddResult),
+        ...Object.fromEntries(Object.entries(answers).map(([answerName, schema]) => [answerName, jsonSchema(schema)])),
         ErrorEnvelope: { ...jsonSchema(errorEnvelope), properties: { ...(jsonSchema(errorEnvelope).properties as Schema), code: { type: 'string', enum: Object.keys(errorStatus) } } },
         GatewayRefusal: {
           type: 'object',

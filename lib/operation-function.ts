@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { bundleOptions, entryOf, esbuildCliArgs, projectRoot, type FunctionName } from './bundling.js';
@@ -86,6 +86,8 @@ export class OperationFunction extends Construct {
         esbuildArgs: esbuildCliArgs,
         // NodejsFunction leaves @aws-sdk/* out by default; we ship the SDK version we tested.
         bundleAwsSDK: true,
+        // esbuild's per-file size lines on every synth are noise; its warnings and errors still show.
+        logLevel: LogLevel.WARNING,
         // The local esbuild from node_modules; never Docker.
         forceDockerBundling: false,
       },

@@ -6,14 +6,11 @@
  * synth time; a bad or missing value fails with its key and what is expected.
  */
 import * as z from 'zod';
-import { upstreamProviders } from '../functions/core/config.js';
+import { settings, upstreamProviders, type NumberSetting } from '../functions/core/config.js';
+import { asRecord } from '../functions/core/json.js';
 import {
   API_AUTHORIZER_LIMIT_MS,
   AUTHORIZER_OVERHEAD_MS,
-  DEFAULT_LOGINAUTH_TIMEOUT_MS,
-  DEFAULT_SECRET_TIMEOUT_MS,
-  DEFAULT_SECRET_TTL_SECONDS,
-  DEFAULT_UPSTREAM_TIMEOUT_MS,
   MAX_AUTHORIZER_TIMEOUT_MS,
   MAX_FUNCTION_TIMEOUT_MS,
   authorizerTimeoutMs,
@@ -24,9 +21,9 @@ export const DEFAULT_STAGE = 'dev';
 /** auth.cacheTtlSeconds (gamepot): how long API Gateway keeps an authorizer answer. */
 export const DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS = 300;
 /** API Gateway caches an authorizer answer for at most an hour. */
-export const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3_600;
+const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3_600;
 /** alarms.throttledRequestsPer5Min: a few clients retrying a burst stay under it; a stage at its limit does not. */
-export const DEFAULT_THROTTLED_REQUESTS_PER_5_MIN = 50;
+const DEFAULT_THROTTLED_REQUESTS_PER_5_MIN = 50;
 
 /** Message for an issue: "is missing" when there was no value at all, so the fix is obvious. */
 const expecting = (what: string) => ({
@@ -43,8 +40,11 @@ const int = (min: number, max: number, what: string) => {
   return z.int(expected).min(min, expected).max(max, expected);
 };
 
+/** A stage key that sets one function variable: that variable's bounds and default. */
+const functionSetting = (setting: NumberSetting) => int(setting.min, setting.max, setting.env).default(setting.default);
+
 /** CloudWatch Logs accepts only these retention periods. */
-export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const retentionDays = z
   .number(expecting(`one of ${RETENTION_DAYS.join(', ')} (days)`))
   .refine((days) => (RETENTION_DAYS as readonly number[]).includes(days), `expected one of ${RETENTION_DAYS.join(', ')} (days)`);
@@ -67,8 +67,8 @@ const kmsKeyArn = z
 const secretCommon = {
   /** Only for a customer-managed key: the functions then get kms:Decrypt on it, through Secrets Manager only. */
   kmsKeyArn: kmsKeyArn.optional(),
-  ttlSeconds: int(0, 86_400, 'SECRET_TTL_SECONDS').default(DEFAULT_SECRET_TTL_SECONDS),
-  timeoutMs: int(100, 10_000, 'SECRET_TIMEOUT_MS').default(DEFAULT_SECRET_TIMEOUT_MS),
+  ttlSeconds: functionSetting(settings.secretTtlSeconds),
+  timeoutMs: functionSetting(settings.secretTimeoutMs),
 };
 
 const secret = z.discriminatedUnion(
@@ -106,7 +106,7 @@ const auth = z.discriminatedUnion(
       issuer: httpsUrl('the JWT issuer, e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>'),
       audience,
       /** PLAYER_ID_CLAIM: the claim that holds the player id. */
-      playerIdClaim: z.string(expecting('a claim name')).min(1, expecting('a claim name')).default('sub'),
+      playerIdClaim: z.string(expecting('a claim name')).min(1, expecting('a claim name')).default(settings.playerIdClaim.default),
     }),
     /**
      * GamePot sessions through a Lambda REQUEST authorizer (the `gamepot-authorizer` function),
@@ -128,7 +128,7 @@ const origin = z
   .string(expecting('an origin such as https://game.example.com'))
   .regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'expected an origin such as https://game.example.com (no path, no trailing slash), or "*"');
 
-export const stageConfigSchema = z
+const stageConfigSchema = z
   .strictObject({
     /** Pins the stack to an account and region; left out, the stack is environment-agnostic (synth needs no credentials). */
     env: z
@@ -139,10 +139,10 @@ export const stageConfigSchema = z
       .prefault({}),
     upstream: z
       .strictObject({
-        provider: z.enum(Object.keys(upstreamProviders) as [keyof typeof upstreamProviders], expecting("'ncloud-chat' or 'gamepot'")).default('ncloud-chat'),
+        provider: z.enum(Object.keys(upstreamProviders) as [keyof typeof upstreamProviders], expecting("'ncloud-chat' or 'gamepot'")).default(settings.provider.default),
         /** Overrides the provider's base URL, version path included. */
         baseUrl: httpsUrl('the upstream base URL').optional(),
-        timeoutMs: int(100, 10_000, 'UPSTREAM_TIMEOUT_MS').default(DEFAULT_UPSTREAM_TIMEOUT_MS),
+        timeoutMs: functionSetting(settings.upstreamTimeoutMs),
       })
       .prefault({}),
     secret,
@@ -197,12 +197,13 @@ export const stageConfigSchema = z
   })
   .superRefine((config, ctx) => {
     if (config.auth.mode === 'gamepot') {
-      const authorizerMs = authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs: DEFAULT_LOGINAUTH_TIMEOUT_MS });
+      const loginauthMs = settings.loginauthTimeoutMs.default;
+      const authorizerMs = authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs: loginauthMs });
       if (authorizerMs > MAX_AUTHORIZER_TIMEOUT_MS) {
         ctx.addIssue({
           code: 'custom',
           path: ['secret', 'timeoutMs'],
-          message: `with auth.mode 'gamepot' the authorizer's timeout would be ${authorizerMs / 1000} s (one secret read + one ${DEFAULT_LOGINAUTH_TIMEOUT_MS / 1000} s loginauth call + ${AUTHORIZER_OVERHEAD_MS / 1000} s); it must stay well inside API Gateway's ${API_AUTHORIZER_LIMIT_MS / 1000} s authorizer limit (at most ${MAX_AUTHORIZER_TIMEOUT_MS / 1000} s): expected at most ${MAX_AUTHORIZER_TIMEOUT_MS - DEFAULT_LOGINAUTH_TIMEOUT_MS - AUTHORIZER_OVERHEAD_MS} ms`,
+          message: `with auth.mode 'gamepot' the authorizer's timeout would be ${authorizerMs / 1000} s (one secret read + one ${loginauthMs / 1000} s loginauth call + ${AUTHORIZER_OVERHEAD_MS / 1000} s); it must stay well inside API Gateway's ${API_AUTHORIZER_LIMIT_MS / 1000} s authorizer limit (at most ${MAX_AUTHORIZER_TIMEOUT_MS / 1000} s): expected at most ${MAX_AUTHORIZER_TIMEOUT_MS - loginauthMs - AUTHORIZER_OVERHEAD_MS} ms`,
         });
       }
     }
@@ -216,7 +217,6 @@ export const stageConfigSchema = z
     }
   });
 
-export type StageConfigInput = z.input<typeof stageConfigSchema>;
 export type StageSettings = z.output<typeof stageConfigSchema>;
 export type AuthConfig = StageSettings['auth'];
 export type SecretConfig = StageSettings['secret'];
@@ -258,12 +258,11 @@ function setPath(target: Record<string, unknown>, keys: readonly string[], value
     return;
   }
   const child = target[head];
-  const next: Record<string, unknown> = typeof child === 'object' && child !== null && !Array.isArray(child) ? { ...(child as Record<string, unknown>) } : {};
+  const next: Record<string, unknown> = { ...asRecord(child) };
   target[head] = next;
   setPath(next, rest, value);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Reads and validates the selected stage from the app's whole context
@@ -275,9 +274,9 @@ export function loadStageConfig(context: Readonly<Record<string, unknown>>): Sta
     throw new StageConfigError(`Invalid stage: "stage" must be 1 to 16 characters of a-z, 0-9 and -, starting with a letter (got ${JSON.stringify(stage)}).`, ['stage']);
   }
   const stages = context.stages;
-  const known = isRecord(stages) ? Object.keys(stages) : [];
-  const base = isRecord(stages) ? stages[stage] : undefined;
-  if (!isRecord(base)) {
+  const known = Object.keys(asRecord(stages) ?? {});
+  const base = asRecord(asRecord(stages)?.[stage]);
+  if (!base) {
     throw new StageConfigError(
       `Unknown stage "${stage}": cdk.json context "stages" has ${known.length > 0 ? known.map((name) => `"${name}"`).join(', ') : 'no stages'}. Add "stages.${stage}" or pick one with -c stage=<name>.`,
       [`stages.${stage}`],

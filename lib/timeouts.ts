@@ -1,19 +1,9 @@
 /**
- * The function's time budget, derived from the same numbers the functions use.
- * The defaults below are those of functions/core/config.ts (test/infra/stage-config.test.ts
- * checks that they agree), so the deployed timeout and the functions' deadlines
- * cannot drift apart.
+ * The function's time budget, derived from the same deadlines the functions use
+ * (their defaults and bounds are declared once, in functions/core/config.ts), so
+ * the deployed timeout and the functions' deadlines cannot drift apart.
  */
 import { ANSWER_MARGIN_MS } from '../functions/core/deadline.js';
-
-/** SECRET_TIMEOUT_MS: one Secrets Manager read. */
-export const DEFAULT_SECRET_TIMEOUT_MS = 2_000;
-/** UPSTREAM_TIMEOUT_MS: one vendor call. */
-export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5_000;
-/** SECRET_TTL_SECONDS: how long a container keeps the key. */
-export const DEFAULT_SECRET_TTL_SECONDS = 300;
-/** LOGINAUTH_TIMEOUT_MS: one call to GamePot's loginauth (the GamePot session authorizer only). */
-export const DEFAULT_LOGINAUTH_TIMEOUT_MS = 2_000;
 
 /** API Gateway HTTP APIs end every integration after 30 s; the function must answer well before. */
 export const API_INTEGRATION_LIMIT_MS = 30_000;
@@ -24,7 +14,7 @@ export const API_AUTHORIZER_LIMIT_MS = 10_000;
 /** The largest authorizer timeout we accept: 2 s under the API's limit, for a cold start (init is not part of the timeout) and the network. */
 export const MAX_AUTHORIZER_TIMEOUT_MS = API_AUTHORIZER_LIMIT_MS - 2_000;
 /** Headroom for the handler's own work (parsing, validation, logging) and a slow first TLS handshake. */
-export const HANDLER_OVERHEAD_MS = 750;
+const HANDLER_OVERHEAD_MS = 750;
 
 export interface Deadlines {
   readonly secretTimeoutMs: number;

@@ -5,9 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import { routes, type OperationName } from '../functions/routes.js';
+import type { Access } from '../functions/operations.js';
 import type { FunctionPool } from './function-pool.js';
+import type { ReceivedRequest } from './http-io.js';
+import type { LocalCredentials } from './local-credentials.js';
 import type { SessionIssuer } from './session-issuer.js';
+import { verifySignature } from './sigv4-verifier.js';
 
 export interface GatewayRefusal {
   statusCode: number;
@@ -90,14 +93,30 @@ export class GamePotSessionAuthorizer implements PlayerAuthorizer {
   }
 }
 
-/** Locally a SigV4-signed request stands for IAM; its signature is not checked here. */
-function iamAuthorize(req: http.IncomingMessage): Authorization {
-  if (/^AWS4-HMAC-SHA256 Credential=/.test(headerValue(req, 'authorization') ?? '')) {
-    return { ok: true, authorizer: { iam: { accessKey: 'LOCAL', accountId: '000000000000', userArn: 'arn:aws:iam::000000000000:user/local' } } };
+/**
+ * API Gateway's IAM authorization, locally: a request signed (SigV4, service
+ * `execute-api`, any region) with the local credential pair is let through; any
+ * other is 403. No IAM policy is evaluated: the pair stands for a caller granted
+ * execute-api:Invoke on the route.
+ */
+export class IamAuthorizer {
+  constructor(private readonly credentials: LocalCredentials) {}
+
+  async authorize({ req, body }: ReceivedRequest): Promise<Authorization> {
+    const check = await verifySignature(
+      { method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headersDistinct, body },
+      { credentials: this.credentials, service: 'execute-api' },
+    );
+    if (!check.ok) return { ok: false, refusal: { statusCode: 403, body: { message: 'Forbidden' } } };
+    return { ok: true, authorizer: { iam: { accessKey: check.accessKeyId, accountId: '000000000000', userArn: 'arn:aws:iam::000000000000:user/local' } } };
   }
-  return { ok: false, refusal: { statusCode: 403, body: { message: 'Forbidden' } } };
 }
 
-export function authorizeRoute(name: OperationName, req: http.IncomingMessage, players: PlayerAuthorizer, requestId: string): Promise<Authorization> {
-  return routes[name].access === 'trusted' ? Promise.resolve(iamAuthorize(req)) : players.authorize(req, requestId);
+export interface RouteAuthorizers {
+  players: PlayerAuthorizer;
+  iam: IamAuthorizer;
+}
+
+export function authorizeRoute(access: Access, request: ReceivedRequest, authorizers: RouteAuthorizers, requestId: string): Promise<Authorization> {
+  return access === 'trusted' ? authorizers.iam.authorize(request) : authorizers.players.authorize(request.req, requestId);
 }

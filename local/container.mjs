@@ -15,4 +15,8 @@ process.on('message', async ({ id, event, deadline, requestId }) => {
     process.send({ id, error: { errorType: error?.name ?? 'Error', errorMessage: String(error?.message ?? error) } });
   }
 });
+// Ctrl-C reaches the whole process group: the host decides when a container stops (SIGTERM), after the answers in flight.
+process.on('SIGINT', () => {});
+// A host that is gone cannot send work or read answers.
+process.on('disconnect', () => process.exit(0));
 process.send({ ready: true });

@@ -4,12 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { routes, type OperationName } from '../functions/routes.js';
+import { operations, type OperationName } from '../functions/operations.js';
 
 export type RouteMatch = { kind: 'route'; name: OperationName } | { kind: 'none' };
 
 export function matchRoute(method: string, path: string): RouteMatch {
-  for (const [name, route] of Object.entries(routes) as [OperationName, (typeof routes)[OperationName]][]) {
+  for (const [name, route] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
     if (route.method === method && route.path === path) return { kind: 'route', name };
   }
   return { kind: 'none' };
@@ -31,13 +31,12 @@ export function buildEvent(
   /** API Gateway's id of this request, which its authorizer saw too. */
   requestId: string = randomUUID(),
 ): Record<string, unknown> {
-  const route = routes[name];
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const query: Record<string, string> = {};
-  for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+  const route = operations[name];
+  // Built with Object.fromEntries, so that every name the client sent is an own key, `__proto__` included, as in AWS.
+  const headers: Record<string, string> = Object.fromEntries(
+    Object.entries(req.headersDistinct).flatMap(([key, values]) => (values === undefined ? [] : [[key.toLowerCase(), values.join(',')]])),
+  );
+  const query: Record<string, string> = Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]));
   const text = isTextContent(headers['content-type']);
   const now = new Date();
   return {

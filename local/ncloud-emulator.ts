@@ -7,6 +7,7 @@
  */
 import { randomUUID, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { readBody, sendJson, sendText as send } from './http-io.js';
 import { LoopbackServer } from './loopback-server.js';
 
 export type Generation = 'older' | 'newer';
@@ -177,7 +178,7 @@ export class NcloudEmulator {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const text = await readBody(req);
+    const text = (await readBody(req)).toString('utf8');
     if (url.pathname.startsWith('/__emulator/')) return this.control(req.method ?? 'GET', url.pathname, text, res);
     if (!url.pathname.endsWith('/loginauth')) this.attempts += 1;
 
@@ -400,22 +401,4 @@ export class NcloudEmulator {
     }
     sendJson(res, 404, { message: 'unknown emulator control' });
   }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  send(res, status, JSON.stringify(value), { 'content-type': 'application/json' });
 }

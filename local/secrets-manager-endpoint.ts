@@ -4,7 +4,10 @@
  * AWS_ENDPOINT_URL_SECRETS_MANAGER. Counts calls; can be made slow or down.
  */
 import http from 'node:http';
+import { readBody, sendJson } from './http-io.js';
 import { LoopbackServer } from './loopback-server.js';
+
+const AWS_JSON = 'application/x-amz-json-1.1';
 
 export type SecretsFault = { kind: 'down' } | { kind: 'delay'; ms: number } | { kind: 'error'; status: number; type: string };
 
@@ -34,10 +37,9 @@ export class SecretsManagerEndpoint {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = (await readBody(req)).toString('utf8');
     const target = req.headers['x-amz-target'];
-    if (req.url?.startsWith('/__secrets/')) return this.control(req, Buffer.concat(chunks).toString('utf8'), res);
+    if (req.url?.startsWith('/__secrets/')) return this.control(req, text, res);
     if (target !== 'secretsmanager.GetSecretValue') return this.error(res, 400, 'InvalidRequestException', `unsupported target ${String(target)}`);
     this.calls += 1;
     const fault = this.fault;
@@ -49,7 +51,7 @@ export class SecretsManagerEndpoint {
     if (fault?.kind === 'error') return this.error(res, fault.status, fault.type, 'injected failure');
     let secretId: unknown;
     try {
-      secretId = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId?: unknown }).SecretId;
+      secretId = (JSON.parse(text) as { SecretId?: unknown }).SecretId;
     } catch {
       return this.error(res, 400, 'InvalidRequestException', 'the body is not JSON');
     }
@@ -57,30 +59,25 @@ export class SecretsManagerEndpoint {
     if (typeof secretId !== 'string' || !secret) {
       return this.error(res, 400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     }
-    const body = JSON.stringify({
+    const answer = {
       ARN: secretId,
       Name: secretId.split(':').at(-1),
       SecretString: secret.value,
       VersionId: `v${secret.version}`,
       VersionStages: ['AWSCURRENT'],
       CreatedDate: Math.floor(Date.now() / 1000),
-    });
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    };
+    sendJson(res, 200, answer, { 'content-type': AWS_JSON });
   }
 
   /** For a process that cannot reach this object: set or clear a fault, read the count. */
   private control(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
     if (req.url === '/__secrets/fault' && req.method === 'POST') this.fault = text ? (JSON.parse(text) as SecretsFault) : undefined;
     if (req.url === '/__secrets/fault' && req.method === 'DELETE') this.fault = undefined;
-    const body = JSON.stringify({ calls: this.calls, fault: this.fault ?? null });
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(body);
+    sendJson(res, 200, { calls: this.calls, fault: this.fault ?? null });
   }
 
   private error(res: http.ServerResponse, status: number, type: string, message: string): void {
-    const body = JSON.stringify({ __type: type, message });
-    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    sendJson(res, status, { __type: type, message }, { 'content-type': AWS_JSON, 'x-amzn-errortype': type });
   }
 }

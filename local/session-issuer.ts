@@ -19,26 +19,44 @@ export interface IssueOptions {
   claims?: JWTPayload;
 }
 
+/** An issuer's signing key and the JWKS that publishes it. */
+export interface IssuerKey {
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  jwks: JSONWebKeySet;
+  kid: string;
+}
+
 export class SessionIssuer {
+  readonly jwks: JSONWebKeySet;
+
   private constructor(
     readonly issuer: string,
-    private readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'],
-    readonly jwks: JSONWebKeySet,
-    private readonly kid: string,
-  ) {}
+    private readonly key: IssuerKey,
+  ) {
+    this.jwks = key.jwks;
+  }
 
   static async create(issuer: string): Promise<SessionIssuer> {
+    return SessionIssuer.withKey(issuer, await SessionIssuer.generateKey());
+  }
+
+  static async generateKey(): Promise<IssuerKey> {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
     const kid = `local-${Date.now().toString(36)}`;
     const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-    return new SessionIssuer(issuer, privateKey, { keys: [jwk] }, kid);
+    return { privateKey, jwks: { keys: [jwk] }, kid };
+  }
+
+  /** At once: for an issuer whose URL is known only when the server is listening. */
+  static withKey(issuer: string, key: IssuerKey): SessionIssuer {
+    return new SessionIssuer(issuer, key);
   }
 
   async issue(playerId: string, options: IssueOptions = {}): Promise<{ token: string; expiresAt: string }> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + (options.ttlSeconds ?? SESSION_TTL_SECONDS);
     const jwt = new SignJWT({ ...options.claims })
-      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', kid: this.key.kid, typ: 'JWT' })
       .setIssuer(options.issuer ?? this.issuer)
       .setIssuedAt(now)
       .setExpirationTime(exp);
@@ -46,7 +64,7 @@ export class SessionIssuer {
     if (subject !== null) jwt.setSubject(subject);
     const audience = options.audience === undefined ? LOCAL_AUDIENCE : options.audience;
     if (audience !== null) jwt.setAudience(audience);
-    const token = await jwt.sign(this.privateKey);
+    const token = await jwt.sign(this.key.privateKey);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 

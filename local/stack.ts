@@ -3,29 +3,40 @@
  * bundles, the local session issuer, the Lambda Invoke API, an embedded Secrets
  * Manager endpoint, and the Ncloud emulator as the default upstream (or the real
  * Ncloud Chat / GamePot when UPSTREAM_BASE_URL and a key are given).
+ *
+ * Everything is started and warmed first; the port is opened last, so whatever
+ * connects is answered.
  */
-import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { statSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { buildBundles } from '../bin/build.js';
-import { bundleFile, functionNames, projectRoot } from '../lib/bundling.js';
+import { settings } from '../functions/core/config.js';
+import { buildBundles, bundlesAreStale } from '../lib/build-bundles.js';
+import { functionNames } from '../lib/bundling.js';
+import type { CorsPolicy } from '../lib/cors.js';
 import { buildOpenApiDocument } from '../lib/openapi.js';
-import { DEFAULT_LOGINAUTH_TIMEOUT_MS, DEFAULT_SECRET_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, authorizerTimeoutMs, functionTimeoutMs } from '../lib/timeouts.js';
+import { DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS } from '../lib/stage-config.js';
+import { ApiGateway } from './api-gateway.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, listen, type ClientTimeouts } from './api-server.js';
+import { GamePotSessionAuthorizer, IamAuthorizer, JwtAuthorizer, type PlayerAuthorizer } from './authorizers.js';
+import { LocalCors } from './cors.js';
 import { FunctionPool } from './function-pool.js';
-import { GamePotSessionAuthorizer, JwtAuthorizer, authorizeRoute, type PlayerAuthorizer } from './authorizers.js';
-import { buildEvent, matchRoute } from './http-api.js';
-import { invokeFunction, isInvokeRequest } from './lambda-endpoint.js';
+import { deployedTimeoutMs, localFunctionEnvironment } from './function-settings.js';
+import { LambdaInvokeEndpoint } from './lambda-endpoint.js';
+import { localCredentials, type LocalCredentials } from './local-credentials.js';
+import { localEndpoints } from './local-endpoints.js';
+import { DEFAULT_PORT, corsPolicyFrom, upstreamFrom, type UpstreamSettings } from './local-settings.js';
 import { NcloudEmulator } from './ncloud-emulator.js';
-import { PLAYER_ID_PATTERN } from '../functions/core/schemas.js';
+import { localRouter } from './router.js';
 import { SecretsManagerEndpoint } from './secrets-manager-endpoint.js';
-import { SessionIssuer } from './session-issuer.js';
+import { SessionIssuer, type IssuerKey } from './session-issuer.js';
+
+export { PortInUseError } from './api-server.js';
+export { LocalConfigError } from './local-settings.js';
 
 export const LOCAL_SECRET_ARN = 'arn:aws:secretsmanager:ap-northeast-2:000000000000:secret:friendship-bff/local-upstream';
-const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export type AuthMode = 'jwt' | 'gamepot';
 
 export interface LocalStackOptions {
+  /** Default 3000; 0 picks a free port. */
   port?: number;
   host?: string;
   /** No request log lines (tests). */
@@ -40,11 +51,17 @@ export interface LocalStackOptions {
   auth?: AuthMode;
   /** The GamePot authorizer's result cache, as API Gateway keeps it. */
   authorizerCacheTtlSeconds?: number;
+  /** API Gateway's integration timeout: 30 s, as in AWS. */
+  integrationTimeoutMs?: number;
+  /** How slowly a client may send a request (api-server.ts DEFAULT_CLIENT_TIMEOUTS). */
+  clientTimeouts?: Partial<ClientTimeouts>;
+  /** How long stop() lets the requests in flight finish. */
+  shutdownGraceMs?: number;
+  /** The CORS policy; by default the one the stage named by CORS_STAGE (default dev) deploys. */
+  cors?: CorsPolicy;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
-
-export type AuthMode = 'jwt' | 'gamepot';
 
 export interface LocalStack {
   url: string;
@@ -54,205 +71,113 @@ export interface LocalStack {
   emulator: NcloudEmulator | undefined;
   secrets: SecretsManagerEndpoint;
   upstreamBaseUrl: string;
+  /** The pair the bulk route and the Lambda Invoke API accept signatures of. */
+  credentials: LocalCredentials;
+  cors: CorsPolicy | undefined;
+  /** Stops taking connections, lets the requests in flight finish (a bounded grace), then stops everything. */
   stop(): Promise<void>;
 }
 
-export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`port ${port} is already in use`);
-  }
+/** The emulator (unless a real vendor is named) and the Secrets Manager endpoint holding the upstream key. */
+async function startBackends(upstream: UpstreamSettings) {
+  const emulator = upstream.realBaseUrl ? undefined : new NcloudEmulator(upstream.credentials);
+  const secrets = new SecretsManagerEndpoint();
+  await Promise.all([emulator?.start(), secrets.start()]);
+  secrets.put(LOCAL_SECRET_ARN, JSON.stringify(upstream.credentials));
+  return { emulator, secrets, upstreamBaseUrl: emulator ? emulator.baseUrl : (upstream.realBaseUrl as string) };
 }
 
-/** A setting `npm start` cannot run with; its message is for the person who set it. */
-export class LocalConfigError extends Error {}
-
-/** The sources a bundle is built from; a change to any of them makes the bundles stale. */
-export const bundleSources = [path.join(projectRoot, 'functions'), path.join(projectRoot, 'lib', 'bundling.ts'), path.join(projectRoot, 'package-lock.json')];
-
-/** True when a bundle is missing or older than the newest file among `sources`. */
-export function bundlesAreStale(bundles: readonly string[] = functionNames.map(bundleFile), sources: readonly string[] = bundleSources): boolean {
-  let oldestBundle = Infinity;
-  for (const bundle of bundles) {
-    const stat = statSync(bundle, { throwIfNoEntry: false });
-    if (!stat) return true;
-    oldestBundle = Math.min(oldestBundle, stat.mtimeMs);
-  }
-  const newest = (target: string): number => {
-    const stat = statSync(target, { throwIfNoEntry: false });
-    if (!stat) return 0;
-    if (!stat.isDirectory()) return stat.mtimeMs;
-    return Math.max(0, ...readdirSync(target).map((entry) => newest(path.join(target, entry))));
-  };
-  return Math.max(...sources.map(newest)) > oldestBundle;
+interface SiteParts {
+  pool: FunctionPool;
+  auth: AuthMode;
+  issuerKey: IssuerKey;
+  credentials: LocalCredentials;
+  cors: LocalCors;
+  emulator: NcloudEmulator | undefined;
+  options: LocalStackOptions;
+  log: (line: string) => void;
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
+/** Everything that answers on the port, for the server's own URL (the issuer and the OpenAPI document name it). */
+function siteAt(url: string, { pool, auth, issuerKey, credentials, cors, emulator, options, log }: SiteParts) {
+  const issuer = SessionIssuer.withKey(`${url}/local`, issuerKey);
+  const players: PlayerAuthorizer =
+    auth === 'gamepot' ? new GamePotSessionAuthorizer(pool, (options.authorizerCacheTtlSeconds ?? DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS) * 1000) : new JwtAuthorizer(issuer);
+  const gateway = new ApiGateway({
+    pool,
+    authorizers: { players, iam: new IamAuthorizer(credentials) },
+    integrationTimeoutMs: options.integrationTimeoutMs,
+    integrationHeaders: cors.integrationHeaders,
   });
-}
-
-function idField(body: Buffer, field: string): string | undefined {
-  try {
-    const value = (JSON.parse(body.toString('utf8')) as Record<string, unknown>)[field];
-    return typeof value === 'string' && PLAYER_ID_PATTERN.test(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sendJson(res: http.ServerResponse, statusCode: number, value: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(value));
+  const router = localRouter({
+    gateway,
+    lambda: new LambdaInvokeEndpoint(pool, credentials),
+    endpoints: localEndpoints({ issuer, emulator, openapi: buildOpenApiDocument({ serverUrl: url }) }),
+    cors,
+    baseUrl: url,
+    log,
+    quiet: options.quiet,
+  });
+  return { issuer, handler: router };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => console.log(line));
+  // Every setting first: a bad one stops here, before anything runs.
+  const upstream = upstreamFrom(env);
+  const cors = options.cors ?? corsPolicyFrom(env);
+  const credentials = localCredentials(env);
+  const auth: AuthMode = options.auth ?? 'jwt';
   if (bundlesAreStale()) {
     log('building the function bundles…');
     await buildBundles();
   }
 
-  const realUpstream = env.UPSTREAM_BASE_URL && env.UPSTREAM_API_KEY && env.UPSTREAM_PROJECT_ID;
-  if (env.UPSTREAM_BASE_URL && !realUpstream) {
-    // Falling back to the emulator here would hide that the real vendor is not being called.
-    throw new LocalConfigError('UPSTREAM_BASE_URL is set, so UPSTREAM_API_KEY and UPSTREAM_PROJECT_ID must be set too (the key and project id of the real vendor). Unset UPSTREAM_BASE_URL to use the embedded emulator.');
-  }
-  const credentials = realUpstream
-    ? { apiKey: env.UPSTREAM_API_KEY as string, projectId: env.UPSTREAM_PROJECT_ID as string }
-    : { apiKey: 'local-emulator-key', projectId: 'local-project' };
-  const emulator = realUpstream ? undefined : new NcloudEmulator(credentials);
-  const secrets = new SecretsManagerEndpoint();
-  await Promise.all([emulator?.start(), secrets.start()]);
-  secrets.put(LOCAL_SECRET_ARN, JSON.stringify(credentials));
-  const upstreamBaseUrl = emulator ? emulator.baseUrl : (env.UPSTREAM_BASE_URL as string);
-
-  const server = http.createServer();
-  const port = options.port ?? 3000;
-  const host = options.host ?? '127.0.0.1';
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-  } catch (error) {
-    await Promise.all([emulator?.stop(), secrets.stop()]);
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port);
-    throw error;
-  }
-  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const issuer = await SessionIssuer.create(`${url}/local`);
-  const openapi = buildOpenApiDocument({ serverUrl: url });
-
-  const functionEnvironment: Record<string, string> = {
-    SECRET_ID: LOCAL_SECRET_ARN,
-    UPSTREAM_BASE_URL: upstreamBaseUrl,
-    ...(env.UPSTREAM_PROVIDER ? { UPSTREAM_PROVIDER: env.UPSTREAM_PROVIDER } : {}),
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    ...(emulator ? { GAMEPOT_LOGINAUTH_URL: emulator.loginauthUrl } : env.GAMEPOT_LOGINAUTH_URL ? { GAMEPOT_LOGINAUTH_URL: env.GAMEPOT_LOGINAUTH_URL } : {}),
-    AWS_REGION: 'ap-northeast-2',
-    AWS_ACCESS_KEY_ID: 'AKIALOCAL0000000000',
-    AWS_SECRET_ACCESS_KEY: 'local-only-not-a-real-secret',
-    POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
-    // Locally the bundles run on this machine's Node (20 is supported until the SDK's 2027 releases); Lambda runs Node 24.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...options.functionEnv,
-  };
-  // The timeouts the stack deploys, from the same deadlines (lib/timeouts.ts).
-  const deadline = (name: string, fallback: number) => Number(functionEnvironment[name] ?? fallback);
-  const deployedTimeoutMs = (name: string) =>
-    name === 'gamepot-authorizer'
-      ? authorizerTimeoutMs({ secretTimeoutMs: deadline('SECRET_TIMEOUT_MS', DEFAULT_SECRET_TIMEOUT_MS), loginauthTimeoutMs: deadline('LOGINAUTH_TIMEOUT_MS', DEFAULT_LOGINAUTH_TIMEOUT_MS) })
-      : functionTimeoutMs({ secretTimeoutMs: deadline('SECRET_TIMEOUT_MS', DEFAULT_SECRET_TIMEOUT_MS), upstreamTimeoutMs: deadline('UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS) });
-  const pool = new FunctionPool(functionEnvironment, {
-    timeoutMs: (name) => options.functionTimeoutMs ?? deployedTimeoutMs(name),
+  const { emulator, secrets, upstreamBaseUrl } = await startBackends(upstream);
+  const environment = localFunctionEnvironment({
+    secretId: LOCAL_SECRET_ARN,
+    secretsUrl: secrets.url,
+    upstreamBaseUrl,
+    loginauthUrl: emulator ? emulator.loginauthUrl : env[settings.loginauthUrl.env] || undefined,
+    provider: env[settings.provider.env] || undefined,
+    credentials,
+    logLevel: env.LOG_LEVEL,
+    extra: options.functionEnv,
+  });
+  const pool = new FunctionPool(environment, {
+    timeoutMs: (name) => options.functionTimeoutMs ?? deployedTimeoutMs(name, environment),
     echoLogs: options.functionLogs ?? true,
   });
-  const auth: AuthMode = options.auth ?? 'jwt';
-  const players: PlayerAuthorizer =
-    auth === 'gamepot' ? new GamePotSessionAuthorizer(pool, (options.authorizerCacheTtlSeconds ?? 300) * 1000) : new JwtAuthorizer(issuer);
-  // Warm every container now, so the first request is not also a process start.
-  await Promise.all(functionNames.filter((name) => auth === 'gamepot' || name !== 'gamepot-authorizer').map((name) => pool.get(name)));
+  const stopBackends = async () => {
+    await pool.stop();
+    await Promise.all([emulator?.stop(), secrets.stop()]);
+  };
 
-  server.on('request', (req, res) => {
-    const started = Date.now();
-    const method = req.method ?? 'GET';
-    const target = new URL(req.url ?? '/', url);
-    void (async () => {
-      const body = await readBody(req);
-      if (body === undefined) return { fn: '-', status: 413, sent: sendJson(res, 413, { message: 'Request Entity Too Large' }) };
-      if (isInvokeRequest(method, target.pathname)) {
-        const outcome = await invokeFunction(req, target.pathname, body, pool, res);
-        return { fn: outcome.name ?? '-', status: outcome.statusCode };
-      }
-      if (method === 'POST' && target.pathname === '/local/session') return { fn: 'local-issuer', status: await issueSession(body, res) };
-      if (method === 'POST' && target.pathname === '/local/gamepot/login') return { fn: 'gamepot-emulator', status: gamePotLogin(body, res) };
-      if (method === 'GET' && target.pathname === '/local/jwks.json') return { fn: 'local-issuer', status: 200, sent: sendJson(res, 200, issuer.jwks) };
-      if (method === 'GET' && target.pathname === '/openapi.json') return { fn: 'openapi', status: 200, sent: sendJson(res, 200, openapi) };
-      const match = matchRoute(method, target.pathname);
-      if (match.kind === 'none') return { fn: '-', status: 404, sent: sendJson(res, 404, { message: 'Not Found' }) };
-      const requestId = randomUUID();
-      const verdict = await authorizeRoute(match.name, req, players, requestId);
-      if (!verdict.ok) {
-        sendJson(res, verdict.refusal.statusCode, verdict.refusal.body, verdict.refusal.headers);
-        return { fn: `${match.name} (authorizer)`, status: verdict.refusal.statusCode };
-      }
-      const container = await pool.get(match.name);
-      const outcome = await container.invoke(buildEvent(match.name, req, target, body, verdict.authorizer, requestId));
-      if (outcome.functionError) {
-        sendJson(res, 500, { message: 'Internal Server Error' });
-        return { fn: match.name, status: 500 };
-      }
-      const result = outcome.payload as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
-      res.writeHead(result.statusCode, result.headers ?? {});
-      res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
-      return { fn: match.name, status: result.statusCode };
-    })()
-      .then(({ fn, status }) => {
-        if (!options.quiet) log(`${method} ${target.pathname} → ${fn} ${status} ${Date.now() - started} ms`);
-      })
-      .catch((error: unknown) => {
-        log(`${method} ${target.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
-        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
-      });
+  const serve = async () => {
+    // Warm every container now, so the first request is not also a process start; the port opens last.
+    await Promise.all(functionNames.filter((name) => auth === 'gamepot' || name !== 'gamepot-authorizer').map((name) => pool.get(name)));
+    const parts: SiteParts = { pool, auth, issuerKey: await SessionIssuer.generateKey(), credentials, cors: new LocalCors(cors), emulator, options, log };
+    return listen((url) => siteAt(url, parts), { port: options.port ?? DEFAULT_PORT, host: options.host ?? '127.0.0.1', clientTimeouts: options.clientTimeouts });
+  };
+  const server = await serve().catch(async (error: unknown) => {
+    await stopBackends();
+    throw error;
   });
 
-  async function issueSession(body: Buffer, res: http.ServerResponse): Promise<number> {
-    const playerId = idField(body, 'playerId');
-    if (!playerId) return sendJson(res, 400, { message: 'send {"playerId": "..."} with 4 to 128 characters of A-Z, a-z, 0-9, _ or -' }), 400;
-    sendJson(res, 200, await issuer.issue(playerId));
-    return 200;
-  }
-
-  /** What the GamePot SDK's login gives a client: a member id and a login token. */
-  function gamePotLogin(body: Buffer, res: http.ServerResponse): number {
-    const memberId = idField(body, 'memberId');
-    if (!emulator) return sendJson(res, 404, { message: 'GamePot logins are emulated only with the embedded emulator' }), 404;
-    if (!memberId) return sendJson(res, 400, { message: 'send {"memberId": "..."} with 4 to 128 characters of A-Z, a-z, 0-9, _ or -' }), 400;
-    sendJson(res, 200, emulator.loginMember(memberId));
-    return 200;
-  }
-
   return {
-    url,
+    url: server.url,
     auth,
-    issuer,
+    issuer: server.site.issuer,
     emulator,
     secrets,
     upstreamBaseUrl,
+    credentials,
+    cors,
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pool.stop();
-      await Promise.all([emulator?.stop(), secrets.stop()]);
+      // The functions and the upstream keep running until the last answer is out.
+      await server.close(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      await stopBackends();
     },
   };
 }

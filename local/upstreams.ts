@@ -1,4 +1,5 @@
 /** The emulator and the Secrets Manager endpoint holding its key: what the bundles talk to in the tests and the bench. */
+import type { UpstreamCredentials } from '../functions/core/secret.js';
 import { NcloudEmulator } from './ncloud-emulator.js';
 import { SecretsManagerEndpoint } from './secrets-manager-endpoint.js';
 
@@ -8,14 +9,12 @@ export interface Upstreams {
   stop(): Promise<void>;
 }
 
-export interface UpstreamCredentials {
-  apiKey: string;
-  projectId: string;
+export interface StoredCredentials extends UpstreamCredentials {
   /** The ARN under which the endpoint serves `{apiKey, projectId}`. */
   secretArn: string;
 }
 
-export async function startUpstreams({ apiKey, projectId, secretArn }: UpstreamCredentials): Promise<Upstreams> {
+export async function startUpstreams({ apiKey, projectId, secretArn }: StoredCredentials): Promise<Upstreams> {
   const emulator = new NcloudEmulator({ apiKey, projectId });
   const secrets = new SecretsManagerEndpoint();
   await Promise.all([emulator.start(), secrets.start()]);

@@ -7,14 +7,23 @@
  * are never passed on, and `project_id` is dropped.
  */
 import { FriendshipFault } from './errors.js';
-import type { Friendship, FriendshipList } from './schemas.js';
+import { asRecord } from './json.js';
+import { logger } from './logger.js';
+import type { Friendship, FriendshipList } from './response-schemas.js';
+import { friendshipResultStatus, type FriendshipResultStatus } from './schemas.js';
+
+/** The acting player and, for a change, the other player: what an answer must be about. */
+interface Parties {
+  userId: string;
+  friendId: string;
+}
 
 type Json = Record<string, unknown>;
 
-const asRecord = (value: unknown): Json | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const optionalText = (value: unknown): string | null | undefined => (value === null ? null : text(value));
+/** A status we do not document is an answer we cannot read, not one to pass on. */
+const resultStatus = (value: unknown): FriendshipResultStatus | undefined => friendshipResultStatus.options.find((status) => status === value);
 
 const unexpected = () => new FriendshipFault('UPSTREAM_ERROR', 'The friendship service gave an answer we could not read.');
 
@@ -37,10 +46,10 @@ function player(raw: unknown, plainId: string) {
   };
 }
 
-export function toFriendship(raw: unknown): Friendship {
+function toFriendship(raw: unknown): Friendship {
   const record = asRecord(raw);
   const id = text(record?.id);
-  const status = text(record?.status);
+  const status = resultStatus(record?.status);
   const userId = text(record?.user_id);
   const friendId = text(record?.friend_id);
   if (!record || id === undefined || status === undefined || userId === undefined || friendId === undefined) throw unexpected();
@@ -59,12 +68,26 @@ export function toFriendship(raw: unknown): Friendship {
   return result;
 }
 
-export function friendshipFromReply(body: unknown): { friendship: Friendship } {
-  const payload = asRecord(unwrapData(body));
-  return { friendship: toFriendship(payload?.friendship) };
+/**
+ * Defence in depth against a misbehaving or misrouted vendor: an answer about
+ * another pair of players is never passed on, whichever way round it names them.
+ */
+function aboutParties(friendship: Friendship, parties: Parties): Friendship {
+  const { user_id: a, friend_id: b } = friendship;
+  const same = (a === parties.userId && b === parties.friendId) || (a === parties.friendId && b === parties.userId);
+  if (!same) {
+    logger.warn('vendor answered about another pair of players', { reason: 'foreign-friendship' });
+    throw new FriendshipFault('UPSTREAM_ERROR', 'The friendship service answered about other players.');
+  }
+  return friendship;
 }
 
-export function friendshipListFromReply(body: unknown): FriendshipList {
+export function friendshipFromReply(body: unknown, parties: Parties): { friendship: Friendship } {
+  const payload = asRecord(unwrapData(body));
+  return { friendship: aboutParties(toFriendship(payload?.friendship), parties) };
+}
+
+function vendorRows(body: unknown): FriendshipList {
   let payload = unwrapData(body);
   const record = asRecord(payload);
   if (record && Array.isArray(record.friendships)) payload = record.friendships;
@@ -74,10 +97,18 @@ export function friendshipListFromReply(body: unknown): FriendshipList {
   throw unexpected();
 }
 
+/** The viewer's rows only: a row in which the viewer is neither side is dropped, and the drop is logged. */
+export function friendshipListFromReply(body: unknown, viewer: { userId: string }): FriendshipList {
+  const rows = vendorRows(body);
+  const own = rows.filter((row) => row.user_id === viewer.userId || row.friend_id === viewer.userId);
+  if (own.length < rows.length) logger.warn('vendor listed rows of other players; dropped', { reason: 'foreign-rows', dropped: rows.length - own.length });
+  return own;
+}
+
 /** Ending answers `{friendship}` with status `deleted`; a vendor that says less still gets the same shape. */
-export function endedFriendshipFromReply(body: unknown, input: { userId: string; friendId: string }): { friendship: Friendship } {
+export function endedFriendshipFromReply(body: unknown, input: Parties): { friendship: Friendship } {
   const payload = asRecord(unwrapData(body));
-  if (payload?.friendship !== undefined) return { friendship: toFriendship(payload.friendship) };
+  if (payload?.friendship !== undefined) return { friendship: aboutParties(toFriendship(payload.friendship), input) };
   return {
     friendship: {
       id: '',

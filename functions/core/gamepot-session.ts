@@ -9,11 +9,15 @@ import { Deadline } from './deadline.js';
 import { header, type InvocationContext } from './event.js';
 import { isFault } from './errors.js';
 import { AUTHORIZER_DENIAL_KEY, AUTHORIZER_PLAYER_KEY, type SessionDenial } from './identity.js';
-import { logger } from './logger.js';
+import { errorName } from './json.js';
+import { logger, withLogContext } from './logger.js';
 import { containerRuntime } from './runtime.js';
 import { exchange } from './upstream-http.js';
 
 export const MEMBER_ID_HEADER = 'x-gamepot-member-id';
+/** loginauth's verdicts: 1 a valid session; 0 missing fields, -1 forged, -2 another member's token, -3 expired. */
+const LOGINAUTH_VALID = 1;
+const LOGINAUTH_REFUSALS = new Set<unknown>([0, -1, -2, -3]);
 /** The vendor's limits on loginauth's fields. */
 const MAX_MEMBER_ID = 128;
 const MAX_TOKEN = 2048;
@@ -36,14 +40,12 @@ const deny = (why: SessionDenial): SessionAuthorizerResult => ({ isAuthorized: t
 
 export async function authorizeGamePotSession(event: SessionAuthorizerEvent, context?: InvocationContext): Promise<SessionAuthorizerResult> {
   const started = Date.now();
-  logger.appendKeys({ operation: 'gamepot-authorizer', requestId: event.requestContext?.requestId ?? context?.awsRequestId ?? 'local' });
-  try {
+  const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'local';
+  return withLogContext({ operation: 'gamepot-authorizer', requestId }, context, async () => {
     const verdict = await check(event, context);
     logger.info('session checked', { outcome: verdict.context[AUTHORIZER_DENIAL_KEY] ?? 'ALLOWED', latencyMs: Date.now() - started });
     return verdict;
-  } finally {
-    logger.removeKeys(['operation', 'requestId']);
-  }
+  });
 }
 
 async function check(event: SessionAuthorizerEvent, context?: InvocationContext): Promise<SessionAuthorizerResult> {
@@ -75,16 +77,15 @@ async function check(event: SessionAuthorizerEvent, context?: InvocationContext)
       timeoutMs,
     });
     const status = reply.statusCode === 200 ? (JSON.parse(reply.text) as { status?: unknown }).status : undefined;
-    if (status === 1) return allow(memberId);
-    // 0 missing fields, -1 forged, -2 another member's token, -3 expired.
-    if (status === 0 || status === -1 || status === -2 || status === -3) {
+    if (status === LOGINAUTH_VALID) return allow(memberId);
+    if (LOGINAUTH_REFUSALS.has(status)) {
       logger.info('session refused by loginauth', { loginauthStatus: status });
       return deny('SESSION_INVALID');
     }
     logger.warn('loginauth gave no verdict', { httpStatus: reply.statusCode });
     return deny('SESSION_UNAVAILABLE');
   } catch (error) {
-    logger.warn('loginauth unreachable', { errorName: error instanceof Error ? error.name : 'UnknownError' });
+    logger.warn('loginauth unreachable', { errorName: errorName(error) });
     return deny('SESSION_UNAVAILABLE');
   }
 }

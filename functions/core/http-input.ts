@@ -3,6 +3,7 @@
  * the query (DELETE, for clients that cannot send a body), or the list query.
  * Size and content type are checked before anything is parsed.
  */
+import type { Carriage } from '../operations.js';
 import { FriendshipFault } from './errors.js';
 import { header, type HttpApiEvent } from './event.js';
 
@@ -53,18 +54,27 @@ function queryParameters(event: HttpApiEvent, allowed: readonly string[]): Recor
   return query;
 }
 
-/** A JSON body and nothing in the query. A missing body reads as `{}`, so the schema names what is missing. */
-export const jsonBody: HttpInputReader = (event) => {
+/**
+ * A missing body reads as `{}`, so the schema names what is missing. A body that
+ * is JSON `null` is a body of the wrong type, not a missing one.
+ */
+const bodyOrEmpty = (event: HttpApiEvent): unknown => {
+  const body = readJsonBody(event);
+  return body === undefined ? {} : body;
+};
+
+/** A JSON body and nothing in the query. */
+const jsonBody: HttpInputReader = (event) => {
   queryParameters(event, []);
-  return readJsonBody(event) ?? {};
+  return bodyOrEmpty(event);
 };
 
 /** A JSON body, or the same fields in the query. Both at once must agree. */
-export const jsonBodyOrQuery =
+const jsonBodyOrQuery =
   (fields: readonly string[]): HttpInputReader =>
   (event) => {
     const query = queryParameters(event, fields);
-    const body = readJsonBody(event) ?? {};
+    const body = bodyOrEmpty(event);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
     const merged: Record<string, unknown> = { ...body };
     for (const [name, value] of Object.entries(query)) {
@@ -76,7 +86,8 @@ export const jsonBodyOrQuery =
     return merged;
   };
 
-const WHOLE_NUMBER = /^\d{1,9}$/;
+// Any whole number, negative ones too, so the schema can say which range it is outside.
+const WHOLE_NUMBER = /^-?\d{1,9}$/;
 const asNumberIfWhole = (value: string | undefined): string | number | undefined =>
   value !== undefined && WHOLE_NUMBER.test(value) ? Number(value) : value;
 
@@ -84,37 +95,52 @@ const asNumberIfWhole = (value: string | undefined): string | number | undefined
  * The list query: `?filter={"status":"accepted","user_id":"..."}` as the vendor
  * writes it, or `?status=accepted`; paging with `offset` and `limit`.
  */
-export const listQuery: HttpInputReader = (event) => {
-  if (bodyBytes(event) !== undefined) throw new FriendshipFault('INVALID_INPUT', 'A list request takes no body.');
-  const query = queryParameters(event, ['filter', 'status', 'userId', 'offset', 'limit']);
-  let filter: Record<string, unknown> = {};
-  if (query.filter !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(query.filter);
-    } catch {
-      throw new FriendshipFault('INVALID_JSON', 'The filter parameter is not valid JSON.');
+const listQuery =
+  (parameters: readonly string[]): HttpInputReader =>
+  (event) => {
+    if (bodyBytes(event) !== undefined) throw new FriendshipFault('INVALID_INPUT', 'A list request takes no body.');
+    const query = queryParameters(event, parameters);
+    let filter: Record<string, unknown> = {};
+    if (query.filter !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(query.filter);
+      } catch {
+        throw new FriendshipFault('INVALID_JSON', 'The filter parameter is not valid JSON.');
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new FriendshipFault('INVALID_INPUT', 'The filter parameter must be a JSON object.');
+      }
+      filter = parsed as Record<string, unknown>;
+      for (const key of Object.keys(filter)) {
+        if (key !== 'status' && key !== 'user_id') throw new FriendshipFault('UNKNOWN_FIELD', `Unknown filter field "${key}".`);
+      }
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new FriendshipFault('INVALID_INPUT', 'The filter parameter must be a JSON object.');
-    }
-    filter = parsed as Record<string, unknown>;
-    for (const key of Object.keys(filter)) {
-      if (key !== 'status' && key !== 'user_id') throw new FriendshipFault('UNKNOWN_FIELD', `Unknown filter field "${key}".`);
-    }
+    const pick = (fromFilter: unknown, fromQuery: string | undefined, name: string) => {
+      if (fromFilter !== undefined && fromQuery !== undefined && fromFilter !== fromQuery) {
+        throw new FriendshipFault('INVALID_INPUT', `"${name}" differs between the filter and the query.`);
+      }
+      // A null in the filter is a value of the wrong type, which the schema refuses, not an absent field.
+      return fromFilter !== undefined ? fromFilter : fromQuery;
+    };
+    const input: Record<string, unknown> = {
+      status: pick(filter.status, query.status, 'status'),
+      userId: pick(filter.user_id, query.userId, 'userId'),
+      offset: asNumberIfWhole(query.offset),
+      limit: asNumberIfWhole(query.limit),
+    };
+    for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
+    return input;
+  };
+
+/** The reader for an operation's declared carriage (functions/operations.ts). */
+export function readerFor(carriage: Carriage): HttpInputReader {
+  switch (carriage.kind) {
+    case 'body':
+      return jsonBody;
+    case 'body-or-query':
+      return jsonBodyOrQuery(carriage.query.map((parameter) => parameter.name));
+    case 'list-query':
+      return listQuery(carriage.query.map((parameter) => parameter.name));
   }
-  const pick = (fromFilter: unknown, fromQuery: string | undefined, name: string) => {
-    if (fromFilter !== undefined && fromQuery !== undefined && fromFilter !== fromQuery) {
-      throw new FriendshipFault('INVALID_INPUT', `"${name}" differs between the filter and the query.`);
-    }
-    return fromFilter ?? fromQuery;
-  };
-  const input: Record<string, unknown> = {
-    status: pick(filter.status, query.status, 'status'),
-    userId: pick(filter.user_id, query.userId, 'userId'),
-    offset: asNumberIfWhole(query.offset),
-    limit: asNumberIfWhole(query.limit),
-  };
-  for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
-  return input;
-};
+}

@@ -10,7 +10,7 @@ export function jsonResult(statusCode: number, body: unknown, headers: Record<st
   };
 }
 
-export function envelopeOf(fault: FriendshipFault, requestId: string): ErrorEnvelope {
+function envelopeOf(fault: FriendshipFault, requestId: string): ErrorEnvelope {
   return { status: -1, code: fault.code, message: fault.message, requestId };
 }
 

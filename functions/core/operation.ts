@@ -1,106 +1,121 @@
 /**
- * The shared core. A handler declares its operation (input schema, how HTTP
- * carries the input, the upstream call, the success shape) and this turns it
- * into a Lambda handler that serves both API Gateway and direct invocation:
- * method, session, size, content type, schema, identity, then the upstream.
+ * The shared core. A handler names its operation (declared once in
+ * functions/operations.ts) and gives its behaviour (the upstream call and the
+ * result); this turns them into a Lambda handler that serves both API Gateway and
+ * direct invocation, in small steps: method, caller, input, acting player,
+ * upstream, answer. The runtime (config, secret cache, upstream client) is a
+ * dependency: the container's by default, any other in a test.
  */
 import type * as z from 'zod/mini';
+import { operations, type Operation, type OperationName } from '../operations.js';
+import { withActingPlayer, type WithActingPlayer } from './acting.js';
+import { Deadline } from './deadline.js';
 import { FriendshipFault, isFault } from './errors.js';
 import { isHttpApiEvent, type DirectResult, type HttpApiEvent, type HttpApiResult, type InvocationContext } from './event.js';
-import type { HttpInputReader } from './http-input.js';
+import { readerFor } from './http-input.js';
 import { errorResult, jsonResult } from './http-response.js';
-import { callerOf } from './identity.js';
-import { Deadline } from './deadline.js';
-import { logger } from './logger.js';
-import { containerRuntime } from './runtime.js';
+import { callerOf, type Caller } from './identity.js';
+import { errorName } from './json.js';
+import { logger, withLogContext } from './logger.js';
+import { containerRuntime, type Runtime } from './runtime.js';
 import type { UpstreamCall } from './upstream.js';
 import { parseInput } from './validate.js';
-import { routes, type OperationName } from '../routes.js';
 
-/** A player operation's input: the acting player is optional over HTTP and filled in from the session. */
-interface PlayerInput {
-  userId?: string | undefined;
-  friendId?: string;
+/** The input an operation's behaviour sees: its schema's output, with the acting player filled in. */
+export type OperationInput<N extends OperationName> = WithActingPlayer<z.infer<(typeof operations)[N]['input']>>;
+
+export interface OperationBehaviour<N extends OperationName> {
+  upstream: (input: OperationInput<N>) => UpstreamCall;
+  /** The success body, from the vendor's answer. */
+  result: (reply: unknown, input: OperationInput<N>) => unknown;
 }
-type Acting<I> = I extends PlayerInput ? I & { userId: string } : I;
 
-export interface OperationSpec<S extends z.ZodMiniType> {
-  name: OperationName;
-  input: S;
-  http: HttpInputReader;
-  upstream: (input: Acting<z.infer<S>>) => UpstreamCall;
-  result: (reply: unknown, input: Acting<z.infer<S>>) => unknown;
+export interface OperationDependencies {
+  /** @default the container's runtime, built from the environment on first use */
+  runtime?: () => Runtime;
 }
 
 export type FriendshipHandler = (event: unknown, context?: InvocationContext) => Promise<HttpApiResult | DirectResult>;
 
-/**
- * The acting player: the session's over HTTP (a different userId is someone
- * else's and is refused), the payload's userId in a direct invocation.
- */
-function actAs<I>(input: I, playerId: string | undefined): Acting<I> {
-  const fields = input as PlayerInput;
-  if (playerId !== undefined && fields.userId !== undefined && fields.userId !== playerId) {
-    throw new FriendshipFault('IDENTITY_MISMATCH', 'A player may only act as themselves: userId must be your own id or left out.');
-  }
-  const userId = playerId ?? fields.userId;
-  if (userId === undefined) throw new FriendshipFault('MISSING_FIELD', 'userId is required in a direct invocation.');
-  if (fields.friendId === userId) throw new FriendshipFault('SELF_FRIENDSHIP', 'A player cannot befriend themselves.');
-  return { ...input, userId } as Acting<I>;
+/** A handler, and the same handler on other dependencies (an in-process test's runtime). */
+export interface OperationHandler extends FriendshipHandler {
+  using(dependencies: OperationDependencies): FriendshipHandler;
 }
 
-export function defineOperation<S extends z.ZodMiniType>(spec: OperationSpec<S>): FriendshipHandler {
-  const route = routes[spec.name];
-
-  function inputFromHttp(event: HttpApiEvent, playerIdClaim: string): Acting<z.infer<S>> {
-    const method = event.requestContext.http?.method?.toUpperCase();
-    if (method !== undefined && method !== route.method) {
-      throw new FriendshipFault('METHOD_NOT_ALLOWED', `${spec.name} takes ${route.method}, not ${method}.`);
-    }
-    const caller = callerOf(event, playerIdClaim);
-    if (route.access === 'trusted') {
-      if (caller.kind !== 'trusted') {
-        throw new FriendshipFault('TRUSTED_CALLER_ONLY', `${spec.name} is for game servers (IAM or direct invocation), not player sessions.`);
-      }
-      return parseInput(spec.input, spec.http(event)) as Acting<z.infer<S>>;
-    }
-    // Over HTTP a player route acts only as a verified player. Any other identity
-    // (IAM, should the API ever let one through) would let the body name the
-    // player; servers act for players by direct invocation instead.
-    if (caller.kind !== 'player') {
-      throw new FriendshipFault('UNAUTHENTICATED', `${spec.name} over HTTP needs a verified player session; servers invoke the function directly.`);
-    }
-    return actAs(parseInput(spec.input, spec.http(event)), caller.playerId);
+/** A route answers one method; the API routes only that one, but a hand-made event may say anything. */
+export function checkMethod(name: OperationName, operation: Operation, event: HttpApiEvent): void {
+  const method = event.requestContext.http?.method?.toUpperCase();
+  if (method !== undefined && method !== operation.method) {
+    throw new FriendshipFault('METHOD_NOT_ALLOWED', `${name} takes ${operation.method}, not ${method}.`);
   }
+}
 
-  function inputFromPayload(payload: unknown): Acting<z.infer<S>> {
-    const input = parseInput(spec.input, payload);
-    return route.access === 'trusted' ? (input as Acting<z.infer<S>>) : actAs(input, undefined);
+/**
+ * Who may call this route over HTTP: a trusted route only a trusted caller, a
+ * player route only a verified player. Any other identity on a player route (IAM,
+ * should the API ever let one through) would let the body name the player; servers
+ * act for players by direct invocation instead. Answers the session's player id.
+ */
+export function admit(name: OperationName, operation: Operation, caller: Caller): string | undefined {
+  if (operation.access === 'trusted') {
+    if (caller.kind !== 'trusted') throw new FriendshipFault('TRUSTED_CALLER_ONLY', `${name} is for game servers (IAM or direct invocation), not player sessions.`);
+    return undefined;
   }
+  if (caller.kind !== 'player') {
+    throw new FriendshipFault('UNAUTHENTICATED', `${name} over HTTP needs a verified player session; servers invoke the function directly.`);
+  }
+  return caller.playerId;
+}
+
+/** The input over HTTP: method, caller, then the body or query through the schema, then the acting player. */
+export function inputFromHttp<N extends OperationName>(name: N, event: HttpApiEvent, playerIdClaim: string): OperationInput<N> {
+  const operation: Operation = operations[name];
+  checkMethod(name, operation, event);
+  const playerId = admit(name, operation, callerOf(event, playerIdClaim));
+  const input = parseInput(operation.input, readerFor(operation.http)(event));
+  return (operation.access === 'trusted' ? input : withActingPlayer(input, playerId)) as OperationInput<N>;
+}
+
+/** The input of a direct invocation: the payload through the schema; a player operation's payload names its player. */
+export function inputFromPayload<N extends OperationName>(name: N, payload: unknown): OperationInput<N> {
+  const operation: Operation = operations[name];
+  const input = parseInput(operation.input, payload);
+  return (operation.access === 'trusted' ? input : withActingPlayer(input, undefined)) as OperationInput<N>;
+}
+
+function faultOf(error: unknown): FriendshipFault {
+  if (isFault(error)) return error;
+  logger.error('unexpected failure', { errorName: errorName(error), errorMessage: error instanceof Error ? error.message : undefined });
+  return new FriendshipFault('INTERNAL', 'Something went wrong on our side.');
+}
+
+export function defineOperation<N extends OperationName>(name: N, behaviour: OperationBehaviour<N>): OperationHandler {
+  return Object.assign(handle(name, behaviour, {}), { using: (dependencies: OperationDependencies) => handle(name, behaviour, dependencies) });
+}
+
+function handle<N extends OperationName>(name: N, behaviour: OperationBehaviour<N>, dependencies: OperationDependencies): FriendshipHandler {
+  const operation: Operation = operations[name];
+  const runtimeOf = dependencies.runtime ?? containerRuntime;
 
   return async (event, context) => {
     const started = Date.now();
     const http = isHttpApiEvent(event) ? event : undefined;
     const requestId = http?.requestContext.requestId ?? context?.awsRequestId ?? 'local';
-    logger.appendKeys({ operation: spec.name, requestId, invocation: http ? 'http' : 'direct' });
-    if (context?.awsRequestId) logger.appendKeys({ awsRequestId: context.awsRequestId });
-    try {
-      const runtime = containerRuntime();
-      const input = http ? inputFromHttp(http, runtime.config.playerIdClaim) : inputFromPayload(event);
-      const reply = await runtime.upstream.send(spec.upstream(input), Deadline.fromContext(context), requestId);
-      const data = spec.result(reply, input);
-      logger.info('request completed', { statusCode: 200, latencyMs: Date.now() - started });
-      return http ? jsonResult(200, data, { 'x-request-id': requestId }) : { ok: true, data };
-    } catch (error) {
-      const fault = isFault(error) ? error : new FriendshipFault('INTERNAL', 'Something went wrong on our side.');
-      if (!isFault(error)) logger.error('unexpected failure', { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
-      const level = fault.httpStatus >= 500 ? 'error' : 'info';
-      logger[level]('request failed', { statusCode: fault.httpStatus, code: fault.code, latencyMs: Date.now() - started });
-      return http
-        ? errorResult(fault, requestId, fault.code === 'METHOD_NOT_ALLOWED' ? { allow: route.method } : {})
-        : { ok: false, error: { status: fault.httpStatus, code: fault.code, message: fault.message, requestId } };
-    } finally {
-      logger.removeKeys(['operation', 'requestId', 'invocation', 'awsRequestId']);
-    }
+    return withLogContext({ operation: name, requestId, invocation: http ? 'http' : 'direct' }, context, async () => {
+      try {
+        const runtime = runtimeOf();
+        const input = http ? inputFromHttp(name, http, runtime.config.playerIdClaim) : inputFromPayload(name, event);
+        const reply = await runtime.upstream.send(behaviour.upstream(input), Deadline.fromContext(context), requestId);
+        const data = behaviour.result(reply, input);
+        logger.info('request completed', { statusCode: 200, latencyMs: Date.now() - started });
+        return http ? jsonResult(200, data, { 'x-request-id': requestId }) : { ok: true, data };
+      } catch (error) {
+        const fault = faultOf(error);
+        logger[fault.httpStatus >= 500 ? 'error' : 'info']('request failed', { statusCode: fault.httpStatus, code: fault.code, latencyMs: Date.now() - started });
+        return http
+          ? errorResult(fault, requestId, fault.code === 'METHOD_NOT_ALLOWED' ? { allow: operation.method } : {})
+          : { ok: false, error: { status: fault.httpStatus, code: fault.code, message: fault.message, requestId } };
+      }
+    });
   };
 }

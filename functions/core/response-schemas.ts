@@ -4,7 +4,7 @@
  * the schemas are for the OpenAPI document and the tests that check answers.
  */
 import * as z from 'zod/mini';
-import { friendshipPair } from './schemas.js';
+import { friendshipPair, friendshipResultStatus } from './schemas.js';
 
 export const player = z.object({
   id: z.string(),
@@ -14,7 +14,7 @@ export const player = z.object({
 
 export const friendship = z.object({
   id: z.string(),
-  status: z.string(),
+  status: friendshipResultStatus,
   user_id: z.string(),
   friend_id: z.string(),
   user: player,
@@ -26,12 +26,20 @@ export const friendship = z.object({
 });
 export type Friendship = z.infer<typeof friendship>;
 
-export const friendshipResult = z.object({ friendship });
+const friendshipResult = z.object({ friendship });
 export type FriendshipResult = z.infer<typeof friendshipResult>;
-export const friendshipList = z.array(friendship);
+const friendshipList = z.array(friendship);
 export type FriendshipList = z.infer<typeof friendshipList>;
-export const bulkAddResult = z.object({ added: z.array(friendshipPair) });
+const bulkAddResult = z.object({ added: z.array(friendshipPair) });
 export type BulkAddResult = z.infer<typeof bulkAddResult>;
+
+/** The success bodies by the name the registry (functions/operations.ts) and the OpenAPI document give them. */
+export const answers = {
+  FriendshipResult: friendshipResult,
+  FriendshipList: friendshipList,
+  BulkAddResult: bulkAddResult,
+} as const;
+export type AnswerName = keyof typeof answers;
 
 export const errorEnvelope = z.object({
   status: z.literal(-1),

@@ -7,6 +7,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from './deadline.js';
 import { FriendshipFault, isFault } from './errors.js';
+import { errorName } from './json.js';
 import { logger } from './logger.js';
 
 export interface UpstreamCredentials {
@@ -88,7 +89,7 @@ export class SecretCache {
  */
 function failureOf(error: unknown): { errorName: string; httpStatus?: number } {
   const httpStatus = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
-  return { errorName: error instanceof Error ? error.name : 'UnknownError', ...(typeof httpStatus === 'number' ? { httpStatus } : {}) };
+  return { errorName: errorName(error), ...(typeof httpStatus === 'number' ? { httpStatus } : {}) };
 }
 
 /** Names a missing field, never a value: JSON.parse's own message can quote the secret. */

@@ -5,6 +5,7 @@
  */
 import { FriendshipFault } from './errors.js';
 import type { UpstreamReply } from './upstream-http.js';
+import { asRecord } from './json.js';
 
 export type ReplyVerdict =
   | { kind: 'ok'; body: unknown }
@@ -17,8 +18,6 @@ const KEY_REJECTION_CODES = new Set([-2, -3, -4, -5]);
 const CONFIG_CODES = new Set([-6, -9]);
 const VENDOR_MESSAGE_MAX = 200;
 
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 function vendorCode(body: Record<string, unknown> | undefined): number | undefined {
   if (!body) return undefined;

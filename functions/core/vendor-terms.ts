@@ -8,7 +8,7 @@ import { LIST_DEFAULT_LIMIT, type FriendshipStatus, type ListFriendshipsInput } 
  * Our list statuses in the vendor's filter. We follow the Japanese page: the
  * sender sees an open request under `requested`, the recipient under `pending`.
  */
-export const vendorListStatus: Record<FriendshipStatus, string> = {
+const vendorListStatus: Record<FriendshipStatus, string> = {
   requested: 'requested',
   pending: 'pending',
   accepted: 'accepted',
@@ -16,7 +16,7 @@ export const vendorListStatus: Record<FriendshipStatus, string> = {
 };
 
 /** The docs say `per_page`; the vendor's SDK examples say `limit`. */
-export const VENDOR_PAGE_SIZE_KEY = 'per_page';
+const VENDOR_PAGE_SIZE_KEY = 'per_page';
 
 export function vendorListQuery(input: ListFriendshipsInput & { userId: string }): Record<string, string> {
   return {

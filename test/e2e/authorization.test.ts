@@ -4,12 +4,11 @@
  * one of them reaches the upstream.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/operations.js';
 import { LOCAL_AUDIENCE, SessionIssuer } from '../../local/session-issuer.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import {
   Api,
-  IAM_AUTHORIZATION,
   outcome,
   publicKeyHmacToken,
   send,
@@ -72,7 +71,7 @@ const badCredentials: BadCredentials[] = [
     'a token signed by another key with the same issuer',
     async () => ({ token: (await (await SessionIssuer.create(stack.issuer.issuer)).issue(ALICE)).token }),
   ],
-  ['an IAM signature on a player route', async () => ({ authorization: IAM_AUTHORIZATION })],
+  ['an IAM signature on a player route', async () => ({ iam: true })],
   ['a valid token sent without the Bearer scheme', async () => ({ authorization: await api.session(ALICE) })],
 ];
 
@@ -154,7 +153,7 @@ describe('the authorization matrix', () => {
     it('an IAM-signed request is let through (the control)', async () => {
       const before = api.upstreamRequests;
       const pairs = [{ userId: 'authz_dave1', friendId: 'authz_erin1' }];
-      const reply = await api.call('bulk-add-friendships', { authorization: IAM_AUTHORIZATION, json: pairs });
+      const reply = await api.call('bulk-add-friendships', { iam: true, json: pairs });
       expect(reply.status).toBe(200);
       expect(reply.body).toEqual({ added: pairs });
       expect(api.upstreamRequests).toBe(before + 1);

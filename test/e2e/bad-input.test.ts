@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorStatus, type ErrorCode } from '../../functions/core/errors.js';
-import type { OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/operations.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { Api, IAM_AUTHORIZATION, outcome, send, type HttpReply, type SendOptions } from '../support/http.js';
+import { Api, outcome, send, type HttpReply, type SendOptions } from '../support/http.js';
 
 let stack: LocalStack;
 /** A stack whose functions read the player id from a custom claim, as a game's own OIDC issuer may need. */
@@ -85,7 +85,7 @@ const cases: Case[] = [
 ];
 
 function credentials(as: As): SendOptions {
-  return as === 'iam' ? { authorization: IAM_AUTHORIZATION } : { token: alice };
+  return as === 'iam' ? { iam: true } : { token: alice };
 }
 
 /** The one error envelope, with the request id also in x-request-id. */

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
-import { operationNames, type OperationName } from '../../functions/routes.js';
+import { FriendshipClient, FriendshipError } from '@friendship-bff/client';
+import { operationNames, type OperationName } from '../../functions/operations.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { rejectionOf } from '../support/rejection.js';
 import { Api, only, rowsOf } from '../support/http.js';
@@ -16,12 +16,11 @@ let stack: LocalStack;
 let lambda: LambdaClient;
 let client: FriendshipClient;
 
-const credentials = { accessKeyId: 'AKIALOCAL0000000000', secretAccessKey: 'local-only' };
 const names = Object.fromEntries(operationNames.map((name) => [name, name])) as Record<OperationName, string>;
 
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, quiet: true, functionLogs: false });
-  lambda = new LambdaClient({ endpoint: stack.url, region: 'ap-northeast-2', credentials });
+  lambda = new LambdaClient({ endpoint: stack.url, region: 'ap-northeast-2', credentials: stack.credentials });
   client = new FriendshipClient({ functionNames: names, lambda });
 });
 
@@ -139,10 +138,20 @@ describe('the local Lambda Invoke API', () => {
     await expect(lambda.send(new InvokeCommand({ FunctionName: 'no-such-function', Payload: '{}' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
+  it('an unknown function name is a FriendshipError, 502 INTERNAL naming the function, with the SDK error as its cause', async () => {
+    const misnamed = new FriendshipClient({ functionNames: { ...names, 'accept-friend': 'FriendshipBff-no-such-function' }, lambda });
+    const error = await failure(misnamed.acceptFriend({ userId: 'svc_alice1', friendId: 'svc_bob001' }));
+    expect({ status: error.status, code: error.code, requestId: error.requestId }).toEqual({ status: 502, code: 'INTERNAL', requestId: undefined });
+    expect(error.message).toContain('FriendshipBff-no-such-function (accept-friend)');
+    expect(error.cause).toMatchObject({ name: 'ResourceNotFoundException', $metadata: expect.objectContaining({ httpStatusCode: 404 }) });
+    // The other functions are still reached.
+    expect(await misnamed.listFriendships({ userId: 'svc_alice1', status: 'rejected' })).toEqual([expect.objectContaining({ friend_id: 'svc_bob001' })]);
+  });
+
   it('is found through AWS_ENDPOINT_URL_LAMBDA, as the banner says', async () => {
     const saved = process.env.AWS_ENDPOINT_URL_LAMBDA;
     process.env.AWS_ENDPOINT_URL_LAMBDA = stack.url;
-    const fromEnv = new LambdaClient({ region: 'ap-northeast-2', credentials });
+    const fromEnv = new LambdaClient({ region: 'ap-northeast-2', credentials: stack.credentials });
     try {
       const viaEnv = new FriendshipClient({ functionNames: names, lambda: fromEnv });
       expect(await viaEnv.listFriendships({ userId: 'svc_bob001', status: 'rejected' })).toEqual([expect.objectContaining({ friend_id: 'svc_alice1' })]);

@@ -16,10 +16,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/operations.js';
 import type { Fault, NcloudEmulator } from '../../local/ncloud-emulator.js';
 import { LOCAL_SECRET_ARN, startLocalStack, type LocalStack } from '../../local/stack.js';
-import { Api, IAM_AUTHORIZATION, LIST_STATUSES, NOTHING, friendshipOf, only, outcome, rowsOf, send, type HttpReply, type SendOptions } from '../support/http.js';
+import { Api, LIST_STATUSES, NOTHING, friendshipOf, only, outcome, rowsOf, send, type HttpReply, type SendOptions } from '../support/http.js';
 import { actingAs, lifecycle, playerRoutes, wellFormedInput } from '../support/lifecycle.js';
 import { GamePotPlayer, MEMBER_ID_HEADER, gamePotCredentials, gamePotLogin, withCredentials } from '../support/gamepot-players.js';
 
@@ -254,7 +254,7 @@ describe('the authorization matrix in GamePot mode', () => {
     ],
     // Refused by the authorizer itself: no loginauth call is needed to know these are not sessions.
     ['a valid token without the Bearer scheme', () => ({ authorization: alice.token, headers: { [MEMBER_ID_HEADER]: ALICE } }), 0],
-    ['an IAM signature with a member id', () => ({ authorization: IAM_AUTHORIZATION, headers: { [MEMBER_ID_HEADER]: ALICE } }), 0],
+    ['an IAM signature with a member id', () => ({ iam: true, headers: { [MEMBER_ID_HEADER]: ALICE } }), 0],
     ['a token over the vendor limit of 2048 characters', () => gamePotCredentials({ token: 'a'.repeat(2049), memberId: ALICE }), 0],
   ];
 
@@ -307,7 +307,7 @@ describe('the authorization matrix in GamePot mode', () => {
 
     it('an IAM-signed request is let through (the control)', async () => {
       const pairs = [{ userId: 'gp_authz_dave', friendId: 'gp_authz_erin' }];
-      const { result: reply, upstream, loginauth } = await counted(() => api.call('bulk-add-friendships', { authorization: IAM_AUTHORIZATION, json: pairs }));
+      const { result: reply, upstream, loginauth } = await counted(() => api.call('bulk-add-friendships', { iam: true, json: pairs }));
       expect(reply.status).toBe(200);
       expect(reply.body).toEqual({ added: pairs });
       expect({ upstream, loginauth }).toEqual({ upstream: 1, loginauth: 0 });

@@ -14,6 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../lib/bundling.js';
+import { DEFAULT_LOCAL_CREDENTIALS } from '../../local/local-credentials.js';
 import { send } from '../support/http.js';
 
 const TSX = path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -32,6 +33,9 @@ function startLocal(port: string, args: string[] = []): Running {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: port };
   delete env.AUTH_MODE;
   delete env.UPSTREAM_BASE_URL;
+  delete env.CORS_STAGE;
+  delete env.LOCAL_ACCESS_KEY_ID;
+  delete env.LOCAL_SECRET_ACCESS_KEY;
   // Its own process group, so that cleanup after a failed test can reach its containers too.
   const child = spawn(process.execPath, [TSX, 'bin/local.ts', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
@@ -133,6 +137,9 @@ describe('npm start', () => {
     expect(banner).toContain(`POST ${base}/local/session`);
     expect(banner).toContain(`JWKS: ${base}/local/jwks.json`);
     expect(banner).toContain(`AWS_ENDPOINT_URL_LAMBDA=${base}`);
+    // The local credential pair, which the Invoke API and the bulk route check signatures against.
+    expect(banner).toContain(`AWS_ACCESS_KEY_ID=${DEFAULT_LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${DEFAULT_LOCAL_CREDENTIALS.secretAccessKey}`);
+    expect(banner).toContain('CORS                browsers from http://localhost:5173, https://game-dev.example.com');
     expect(banner).toContain(`OpenAPI             ${base}/openapi.json`);
     expect(banner).toMatch(/upstream\s+embedded Ncloud emulator at http:\/\/127\.0\.0\.1:\d+\/v1\/api/);
     expect(banner).toMatch(/Secrets Manager\s+embedded endpoint at http:\/\/127\.0\.0\.1:\d+/);
@@ -190,5 +197,42 @@ describe('npm start', () => {
     local.child.kill('SIGINT');
     expect(await within(local.exited, 10_000, 'stopping on SIGINT')).toEqual({ code: 0, signal: null });
     expect(local.stdout()).toContain('SIGINT: stopping');
+  }, 60_000);
+
+  it.each(['abc', '99999'])('PORT=%s: one plain line and a non-zero exit, no stack trace', async (port) => {
+    const local = startLocal(port);
+    const outcome = await within(local.exited, 20_000, `PORT=${port}`);
+    expect(outcome).toEqual({ code: 1, signal: null });
+    expect(local.stderr().trim().split('\n')).toEqual([`PORT must be a whole number from 0 to 65535 (0 picks a free port), not "${port}": e.g. PORT=3001 npm start`]);
+    expect(local.stdout()).not.toContain(BANNER_END);
+  });
+
+  it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) lets a request in flight finish with its real answer', async () => {
+    const local = startLocal('0');
+    await waitFor(local, BANNER_END);
+    const banner = local.stdout();
+    const base = /HTTP API\s+(http:\/\/127\.0\.0\.1:\d+)\n/.exec(banner)?.[1] as string;
+    const emulator = new URL(/embedded Ncloud emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1] as string);
+    // The vendor takes 1.5 s over the next call.
+    await send(emulator.origin, 'POST', '/__emulator/faults', { json: { fault: { kind: 'delay', ms: 1_500 }, times: 1 } });
+    const session = await send(base, 'POST', '/local/session', { json: { playerId: 'ctrlc_alice' } });
+    const token = (session.body as { token: string }).token;
+    const inFlight = send(base, 'POST', '/v1/api/friendship/request', { token, json: { friendId: 'ctrlc_bob01' } });
+    // Once the call is with the vendor, Ctrl-C.
+    for (let tries = 0; tries < 200; tries += 1) {
+      const stats = await send(emulator.origin, 'GET', '/__emulator/stats');
+      if ((stats.body as { attempts: number }).attempts > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    process.kill(-(local.child.pid as number), 'SIGINT');
+    const reply = await inFlight;
+    expect({ status: reply.status, body: reply.body }).toEqual({
+      status: 200,
+      body: { friendship: expect.objectContaining({ status: 'requested', user_id: 'ctrlc_alice', friend_id: 'ctrlc_bob01' }) },
+    });
+    expect(await within(local.exited, 10_000, 'stopping on SIGINT')).toEqual({ code: 0, signal: null });
+    expect(local.stdout()).toContain('SIGINT: stopping');
+    expect(local.stdout()).not.toMatch(/ 5\d\d \d+ ms/);
+    expect(local.stderr()).toBe('');
   }, 60_000);
 });

@@ -14,6 +14,7 @@ import {
   BULK_MAX_PAIRS,
   LIST_DEFAULT_LIMIT,
   LIST_MAX_LIMIT,
+  LIST_MAX_OFFSET,
   MESSAGE_MAX_LENGTH,
   PLAYER_ID_PATTERN,
   bulkAddInput,
@@ -21,7 +22,7 @@ import {
   friendRequestInput,
   friendshipStatus,
 } from '../../functions/core/schemas.js';
-import { operationNames, routes, type OperationName } from '../../functions/routes.js';
+import { operationNames, operations, type OperationName } from '../../functions/operations.js';
 import { buildOpenApiDocument } from '../../lib/openapi.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { send } from '../support/http.js';
@@ -50,7 +51,7 @@ function at(value: unknown, ...keys: string[]): Json {
   if (!isRecord(node)) throw new Error(`${keys.join(' → ')} is not an object`);
   return node;
 }
-const operation = (name: OperationName) => at(document, 'paths', routes[name].path, routes[name].method.toLowerCase());
+const operation = (name: OperationName) => at(document, 'paths', operations[name].path, operations[name].method.toLowerCase());
 const components = () => at(document, 'components', 'schemas');
 
 function inlineRefs(value: unknown): unknown {
@@ -123,7 +124,7 @@ describe('what the document says', () => {
   it('is OpenAPI 3.1 with every route, once, and nothing else', () => {
     expect(document.openapi).toBe('3.1.0');
     const documented = Object.entries(at(document, 'paths')).flatMap(([path, item]) => Object.keys(item as Json).map((method) => `${method.toUpperCase()} ${path}`));
-    expect(documented.sort()).toEqual(operationNames.map((name) => `${routes[name].method} ${routes[name].path}`).sort());
+    expect(documented.sort()).toEqual(operationNames.map((name) => `${operations[name].method} ${operations[name].path}`).sort());
     const ids = operationNames.map((name) => operation(name).operationId);
     expect(new Set(ids).size).toBe(operationNames.length);
   });
@@ -134,7 +135,7 @@ describe('what the document says', () => {
     expect(at(document, 'components', 'securitySchemes', 'gamePotMemberId')).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-GamePot-Member-Id' });
     expect(at(document, 'components', 'securitySchemes', 'awsIam')).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
     for (const name of operationNames) {
-      expect({ name, security: operation(name).security }).toEqual({ name, security: routes[name].access === 'player' ? [{ playerSession: [] }, { gamePotToken: [], gamePotMemberId: [] }] : [{ awsIam: [] }] });
+      expect({ name, security: operation(name).security }).toEqual({ name, security: operations[name].access === 'player' ? [{ playerSession: [] }, { gamePotToken: [], gamePotMemberId: [] }] : [{ awsIam: [] }] });
     }
   });
 
@@ -160,6 +161,7 @@ describe('what the document says', () => {
     const list = operation('list-friendships').parameters as Json[];
     expect(list.find((parameter) => parameter.name === 'status')?.schema).toEqual({ type: 'string', enum: friendshipStatus.options });
     expect(list.find((parameter) => parameter.name === 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT, default: LIST_DEFAULT_LIMIT });
+    expect(list.find((parameter) => parameter.name === 'offset')?.schema).toEqual({ type: 'integer', minimum: 0, maximum: LIST_MAX_OFFSET, default: 0 });
   });
 
   it('documents each success shape', () => {
@@ -168,6 +170,10 @@ describe('what the document says', () => {
     expect(success('list-friendships')).toEqual({ $ref: '#/components/schemas/FriendshipList' });
     expect(success('bulk-add-friendships')).toEqual({ $ref: '#/components/schemas/BulkAddResult' });
     expect(at(components(), 'Friendship')).toMatchObject({ required: expect.arrayContaining(['id', 'status', 'user_id', 'friend_id', 'user', 'friend']) });
+  });
+
+  it("gives a friendship's status as an enum: the four a list is filtered by, and deleted (end-friendship's answer)", () => {
+    expect(at(components(), 'Friendship', 'properties', 'status')).toEqual({ type: 'string', enum: ['requested', 'pending', 'accepted', 'rejected', 'deleted'] });
   });
 
   it('documents the error envelope with every error code', () => {
@@ -207,7 +213,7 @@ describe('what the document says', () => {
 
   it("documents API Gateway's own refusal on 401 (players) and 403 (bulk)", () => {
     for (const name of operationNames) {
-      const status = routes[name].access === 'player' ? '401' : '403';
+      const status = operations[name].access === 'player' ? '401' : '403';
       const schema = published(at(operation(name), 'responses', status, 'content', 'application/json', 'schema'));
       expect({ name, gateway: schema.safeParse({ message: status === '401' ? 'Unauthorized' : 'Forbidden' }).success }).toEqual({ name, gateway: true });
     }
@@ -217,7 +223,7 @@ describe('what the document says', () => {
     const envelope = (code: string) => ({ status: -1, code, message: 'refused', requestId: 'req-1' });
     const failures: string[] = [];
     for (const name of operationNames) {
-      const status = routes[name].access === 'player' ? '401' : '403';
+      const status = operations[name].access === 'player' ? '401' : '403';
       const code = status === '401' ? 'UNAUTHENTICATED' : 'TRUSTED_CALLER_ONLY';
       const schema = published(at(operation(name), 'responses', status, 'content', 'application/json', 'schema'));
       const result = schema.safeParse(envelope(code));

@@ -1,7 +1,7 @@
 /**
  * What the shipped bundles hold, read from the files `npm run build` wrote and
- * esbuild's metafile: the cold-start levers stay in (see "Performance" in the
- * README), and each bundle stays under the 400 KB budget.
+ * esbuild's metafile: the cold-start levers stay in (see docs/performance.md),
+ * and each bundle stays under the 400 KB budget.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FunctionContainer } from '../../local/function-container.js';
-import type { OperationName } from '../../functions/routes.js';
+import type { OperationName } from '../../functions/operations.js';
 import {
   API_KEY,
   PROJECT_ID,

@@ -7,7 +7,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { operationNames, routes, type OperationName } from '../../functions/routes.js';
+import { operationNames, operations, type OperationName } from '../../functions/operations.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import { STACK_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
 import { accessLogFields, accessLogKeyOf, functionNameOf, type FriendshipStack } from '../../lib/friendship-stack.js';
@@ -139,7 +139,7 @@ describe('the API', () => {
     const routeResources = ofType('AWS::ApiGatewayV2::Route');
     expect(routeResources).toHaveLength(operationNames.length);
     for (const name of operationNames) {
-      const { method, path: routePath } = routes[name];
+      const { method, path: routePath } = operations[name];
       const [, route] = routeResources.find(([, resource]) => resource.Properties.RouteKey === `${method} ${routePath}`) ?? [];
       if (!route) throw new Error(`no route for ${name}`);
       const integrationId = ((route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1]).Ref;
@@ -160,18 +160,18 @@ describe('the API', () => {
       JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['https://friendship-api.example.com'] },
     });
     for (const name of operationNames) {
-      const { method, path: routePath, access } = routes[name];
+      const { method, path: routePath, access } = operations[name];
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${method} ${routePath}`,
         ...(access === 'player' ? { AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } } : { AuthorizationType: 'AWS_IAM', AuthorizerId: Match.absent() }),
       });
     }
-    expect(operationNames.filter((name) => routes[name].access === 'player')).toHaveLength(5);
+    expect(operationNames.filter((name) => operations[name].access === 'player')).toHaveLength(5);
   });
 
   it('lets API Gateway invoke each function on its own route only', () => {
     for (const name of operationNames) {
-      const { path: routePath } = routes[name];
+      const { path: routePath } = operations[name];
       template.hasResourceProperties('AWS::Lambda::Permission', {
         FunctionName: { 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] },
         Principal: 'apigateway.amazonaws.com',
@@ -190,7 +190,10 @@ describe('the API', () => {
       CorsConfiguration: {
         AllowOrigins: ['http://localhost:5173', 'https://game-dev.example.com'],
         AllowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        AllowHeaders: ['authorization', 'content-type'],
+        // A browser game sends its session (either kind) and an idempotency key, and reads the request id, Retry-After and a replay.
+        AllowHeaders: ['authorization', 'content-type', 'x-gamepot-member-id', 'idempotency-key'],
+        ExposeHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'allow'],
+        MaxAge: 3600,
         AllowCredentials: Match.absent(),
       },
     });

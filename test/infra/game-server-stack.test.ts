@@ -1,5 +1,5 @@
 /**
- * The README's "Using the functions from another stack" example, compiled (by
+ * The "Using the functions from another stack" example in docs/deploy.md, compiled (by
  * `tsc --noEmit`) and synthesized: test/infra/fixtures/game-server-stack.ts builds
  * a game-server stack next to the dev stage's stack in one app, whose function
  * gets the six function names and the grants. Bundling is skipped.
@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { operationNames, routes } from '../../functions/routes.js';
+import { operationNames, operations } from '../../functions/operations.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import type { FriendshipStack } from '../../lib/friendship-stack.js';
 import { buildGameServerApp, MATCHMAKER_ENTRY } from './fixtures/game-server-stack.js';
@@ -67,7 +67,7 @@ const matchmakerStatements = () => {
   return (policies[0]?.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
 };
 
-describe("the README's game-server stack, in the same app as the stage's stack", () => {
+describe("docs/deploy.md's game-server stack, in the same app as the stage's stack", () => {
   it('synthesizes with cdk-nag on the whole app: no unacknowledged finding, every acknowledgement with its reason', () => {
     expect(app.node.children.map((child) => child.node.id)).toEqual(expect.arrayContaining(['FriendshipBff-dev', 'GameServer-dev']));
     const report = reportOf(app);
@@ -78,7 +78,7 @@ describe("the README's game-server stack, in the same app as the stage's stack",
     expect(gameStack.dependencies.map((stack) => stack.stackName)).toEqual(['FriendshipBff-dev']);
   });
 
-  it('runs the README matchmaker (the typed client) as its one function', () => {
+  it('runs the docs matchmaker (the typed client) as its one function', () => {
     const functions = Object.values(gameResources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(1);
     expect(functions[0]?.Properties).toMatchObject({ Runtime: 'nodejs24.x', MemorySize: 256, Timeout: 20, Handler: 'index.handler' });
@@ -122,7 +122,7 @@ describe("the README's game-server stack, in the same app as the stage's stack",
     expect(statements.map((statement) => statement.Action).sort()).toEqual([...operationNames.map(() => 'lambda:InvokeFunction'), 'execute-api:Invoke'].sort());
     const [bulk, ...others] = statements.filter((statement) => statement.Action === 'execute-api:Invoke');
     expect(others).toEqual([]);
-    const { method, path: bulkPath } = routes['bulk-add-friendships'];
+    const { method, path: bulkPath } = operations['bulk-add-friendships'];
     expect(`${method} ${bulkPath}`).toBe('POST /v1/api/friendship/bulk');
     const parts = (bulk?.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     expect(bulk?.Resource).toEqual({

@@ -9,15 +9,14 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readConfig } from '../../functions/core/config.js';
 import { AUTHORIZER_PLAYER_KEY } from '../../functions/core/identity.js';
-import { operationNames, routes } from '../../functions/routes.js';
-import { GAMEPOT_IDENTITY_SOURCES, GAMEPOT_LOGINAUTH_URL } from '../../lib/authorizers.js';
+import { operationNames, operations } from '../../functions/operations.js';
+import { GAMEPOT_IDENTITY_SOURCES } from '../../lib/authorizers.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import { functionNameOf, type FriendshipStack } from '../../lib/friendship-stack.js';
 import { loadStageConfig, StageConfigError } from '../../lib/stage-config.js';
 import { STACK_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
-import { API_AUTHORIZER_LIMIT_MS, authorizerTimeoutMs, DEFAULT_LOGINAUTH_TIMEOUT_MS, MAX_AUTHORIZER_TIMEOUT_MS } from '../../lib/timeouts.js';
+import { API_AUTHORIZER_LIMIT_MS, authorizerTimeoutMs, MAX_AUTHORIZER_TIMEOUT_MS } from '../../lib/timeouts.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Condition?: unknown };
@@ -113,16 +112,12 @@ describe('the seventh function, gamepot-authorizer', () => {
       SECRET_ID: { Ref: logicalIdOf(stack.upstreamSecret.secret) },
       SECRET_TTL_SECONDS: '300',
       SECRET_TIMEOUT_MS: '2000',
-      GAMEPOT_LOGINAUTH_URL,
-      LOGINAUTH_TIMEOUT_MS: String(DEFAULT_LOGINAUTH_TIMEOUT_MS),
+      GAMEPOT_LOGINAUTH_URL: 'https://gamepot.apigw.ntruss.com/gpapps/v1/loginauth',
+      LOGINAUTH_TIMEOUT_MS: '2000',
       POWERTOOLS_SERVICE_NAME: 'friendship-bff',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
       NODE_OPTIONS: '--enable-source-maps',
     });
-    // The values the stack sets are the functions' own defaults.
-    const defaults = readConfig({ SECRET_ID: 'any' });
-    expect(defaults.loginauthUrl).toBe(GAMEPOT_LOGINAUTH_URL);
-    expect(defaults.loginauthTimeoutMs).toBe(DEFAULT_LOGINAUTH_TIMEOUT_MS);
   });
 
   it("has its own role: exactly the secret read on that secret, and writing to its own log group", () => {
@@ -183,17 +178,17 @@ describe('the Lambda REQUEST authorizer', () => {
 
   it('guards exactly the five player routes; bulk keeps IAM', () => {
     const [[authorizerId] = []] = authorizers();
-    const playerRoutes = operationNames.filter((name) => routes[name].access === 'player');
+    const playerRoutes = operationNames.filter((name) => operations[name].access === 'player');
     expect(playerRoutes).toHaveLength(5);
     for (const name of operationNames) {
-      const { method, path: routePath, access } = routes[name];
+      const { method, path: routePath, access } = operations[name];
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${method} ${routePath}`,
         ...(access === 'player' ? { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } } : { AuthorizationType: 'AWS_IAM', AuthorizerId: Match.absent() }),
       });
     }
     const custom = ofType('AWS::ApiGatewayV2::Route').filter(([, route]) => route.Properties.AuthorizationType === 'CUSTOM');
-    expect(custom.map(([, route]) => route.Properties.RouteKey).sort()).toEqual(playerRoutes.map((name) => `${routes[name].method} ${routes[name].path}`).sort());
+    expect(custom.map(([, route]) => route.Properties.RouteKey).sort()).toEqual(playerRoutes.map((name) => `${operations[name].method} ${operations[name].path}`).sort());
     expect(ofType('AWS::ApiGatewayV2::Route')).toHaveLength(6);
   });
 
@@ -227,7 +222,11 @@ describe('the Lambda REQUEST authorizer', () => {
 
   it('lets a browser send X-GamePot-Member-Id (CORS)', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: { AllowHeaders: ['authorization', 'content-type', 'x-gamepot-member-id'], AllowOrigins: ['http://localhost:5173', 'https://game-dev.example.com'] },
+      CorsConfiguration: {
+        AllowHeaders: ['authorization', 'content-type', 'x-gamepot-member-id', 'idempotency-key'],
+        ExposeHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'allow'],
+        AllowOrigins: ['http://localhost:5173', 'https://game-dev.example.com'],
+      },
     });
   });
 });

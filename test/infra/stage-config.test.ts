@@ -1,14 +1,10 @@
 /** The stage configuration: cdk.json's stages, -c overrides, and messages that name the key. No synth here. */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { readConfig } from '../../functions/core/config.js';
+import { defaultConfig } from '../../functions/core/config.js';
 import { loadStageConfig, StageConfigError } from '../../lib/stage-config.js';
 import {
   API_AUTHORIZER_LIMIT_MS,
-  DEFAULT_LOGINAUTH_TIMEOUT_MS,
-  DEFAULT_SECRET_TIMEOUT_MS,
-  DEFAULT_SECRET_TTL_SECONDS,
-  DEFAULT_UPSTREAM_TIMEOUT_MS,
   MAX_AUTHORIZER_TIMEOUT_MS,
   MAX_FUNCTION_TIMEOUT_MS,
   authorizerTimeoutMs,
@@ -213,26 +209,20 @@ describe('a bad or missing value fails with its key and what is expected', () =>
 });
 
 describe('the function timeout and the functions deadlines come from the same numbers', () => {
-  it('uses the defaults of functions/core/config.ts', () => {
-    const defaults = readConfig({ SECRET_ID: 'any' });
-    expect(defaults.secretTimeoutMs).toBe(DEFAULT_SECRET_TIMEOUT_MS);
-    expect(defaults.upstreamTimeoutMs).toBe(DEFAULT_UPSTREAM_TIMEOUT_MS);
-    expect(defaults.secretTtlMs).toBe(DEFAULT_SECRET_TTL_SECONDS * 1000);
-    expect(defaults.loginauthTimeoutMs).toBe(DEFAULT_LOGINAUTH_TIMEOUT_MS);
-  });
+  const defaults = defaultConfig('any');
 
   it("gives the GamePot authorizer 1 secret read + 1 loginauth call: 5 s by default, well inside API Gateway's 10 s", () => {
-    const timeout = authorizerTimeoutMs({ secretTimeoutMs: DEFAULT_SECRET_TIMEOUT_MS, loginauthTimeoutMs: DEFAULT_LOGINAUTH_TIMEOUT_MS });
+    const timeout = authorizerTimeoutMs({ secretTimeoutMs: defaults.secretTimeoutMs, loginauthTimeoutMs: defaults.loginauthTimeoutMs });
     expect(timeout).toBe(5_000);
-    expect(timeout).toBeGreaterThanOrEqual(DEFAULT_SECRET_TIMEOUT_MS + DEFAULT_LOGINAUTH_TIMEOUT_MS);
+    expect(timeout).toBeGreaterThanOrEqual(defaults.secretTimeoutMs + defaults.loginauthTimeoutMs);
     expect(MAX_AUTHORIZER_TIMEOUT_MS).toBeLessThan(API_AUTHORIZER_LIMIT_MS);
     expect(API_AUTHORIZER_LIMIT_MS).toBe(10_000);
   });
 
   it('covers 2 secret reads and 2 upstream calls, and stays under the API limit: 15 s by default', () => {
-    const timeout = functionTimeoutMs({ secretTimeoutMs: DEFAULT_SECRET_TIMEOUT_MS, upstreamTimeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS });
+    const timeout = functionTimeoutMs({ secretTimeoutMs: defaults.secretTimeoutMs, upstreamTimeoutMs: defaults.upstreamTimeoutMs });
     expect(timeout).toBe(15_000);
-    expect(timeout).toBeGreaterThanOrEqual(2 * DEFAULT_SECRET_TIMEOUT_MS + 2 * DEFAULT_UPSTREAM_TIMEOUT_MS);
+    expect(timeout).toBeGreaterThanOrEqual(2 * defaults.secretTimeoutMs + 2 * defaults.upstreamTimeoutMs);
     expect(timeout).toBeLessThanOrEqual(MAX_FUNCTION_TIMEOUT_MS);
   });
 });

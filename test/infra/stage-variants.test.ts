@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { operationNames } from '../../functions/routes.js';
+import { operationNames } from '../../functions/operations.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import { FriendshipStack } from '../../lib/friendship-stack.js';
 import { loadStageConfig, StageConfigError } from '../../lib/stage-config.js';

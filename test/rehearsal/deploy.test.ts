@@ -14,8 +14,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { operationNames, type OperationName } from '../../functions/routes.js';
-import { bulkAddResult, friendshipList, friendshipResult } from '../../functions/core/response-schemas.js';
+import { functionEnvironment, settings } from '../../functions/core/config.js';
+import { answers } from '../../functions/core/response-schemas.js';
+import { operationNames, operations, type OperationName } from '../../functions/operations.js';
 import { bundleFile, functionNames, type FunctionName } from '../../lib/bundling.js';
 import { functionNameOf } from '../../lib/friendship-stack.js';
 import { FunctionContainer } from '../../local/function-container.js';
@@ -243,31 +244,26 @@ gate.describe('cdk deploy of every stage into moto', () => {
           expect(answer).toEqual({ isAuthorized: true, context: { playerId } });
           return { lambda: answer.context };
         };
-        const call = async (name: OperationName, authorizer: unknown, options: Parameters<typeof httpEvent>[1]) => {
+        /** One request; a 200 whose body has the shape the registry (functions/operations.ts) declares for the operation. */
+        const call = async (name: OperationName, authorizer: unknown, options: Parameters<typeof httpEvent>[1]): Promise<unknown> => {
           const event = httpEvent(name, options) as { requestContext: Record<string, unknown> };
           event.requestContext.authorizer = authorizer;
           const answer = (await invoke(name, event)) as HttpAnswer;
-          return { status: answer.statusCode, body: JSON.parse(answer.body) as unknown };
+          expect({ name, status: answer.statusCode }).toEqual({ name, status: 200 });
+          return answers[operations[name].answer].parse(JSON.parse(answer.body));
         };
         const [alice, bob] = await Promise.all([playerAuthorizer('alice_01'), playerAuthorizer('bob_0002')]);
-        const friendshipOf = (answer: { status: number; body: unknown }) => {
-          expect(answer.status).toBe(200);
-          return friendshipResult.parse(answer.body).friendship;
-        };
 
-        expect(friendshipOf(await call('request-friend', alice, { body: { friendId: 'bob_0002', message: 'gg' } }))).toMatchObject({ status: 'requested', user_id: 'alice_01', friend_id: 'bob_0002' });
-        expect(friendshipOf(await call('accept-friend', bob, { body: { friendId: 'alice_01' } }))).toMatchObject({ status: 'accepted', user_id: 'bob_0002', friend_id: 'alice_01' });
-        const listed = await call('list-friendships', alice, { query: { status: 'accepted' } });
-        expect(listed.status).toBe(200);
-        expect(friendshipList.parse(listed.body)).toEqual([expect.objectContaining({ status: 'accepted', friend: expect.objectContaining({ id: 'bob_0002' }) })]);
-        expect(friendshipOf(await call('end-friendship', alice, { body: { friendId: 'bob_0002' } }))).toMatchObject({ user_id: 'alice_01', friend_id: 'bob_0002' });
+        expect(await call('request-friend', alice, { body: { friendId: 'bob_0002', message: 'gg' } })).toMatchObject({ friendship: { status: 'requested', user_id: 'alice_01', friend_id: 'bob_0002' } });
+        expect(await call('accept-friend', bob, { body: { friendId: 'alice_01' } })).toMatchObject({ friendship: { status: 'accepted', user_id: 'bob_0002', friend_id: 'alice_01' } });
+        expect(await call('list-friendships', alice, { query: { status: 'accepted' } })).toEqual([expect.objectContaining({ status: 'accepted', friend: expect.objectContaining({ id: 'bob_0002' }) })]);
+        expect(await call('end-friendship', alice, { body: { friendId: 'bob_0002' } })).toMatchObject({ friendship: { user_id: 'alice_01', friend_id: 'bob_0002' } });
         // A request for bob to reject, sent to the vendor directly.
         await vendorRequest(emulator, { userId: 'carol_03', friendId: 'bob_0002' });
-        expect(friendshipOf(await call('reject-friend', bob, { body: { friendId: 'carol_03' } }))).toMatchObject({ status: 'rejected', friend_id: 'carol_03' });
+        expect(await call('reject-friend', bob, { body: { friendId: 'carol_03' } })).toMatchObject({ friendship: { status: 'rejected', friend_id: 'carol_03' } });
         const pairs = [{ userId: 'npc_guide', friendId: 'alice_01' }];
-        const bulk = await call('bulk-add-friendships', { iam: { accessKey: 'AKIA', accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:role/game-server' } }, { body: pairs });
-        expect(bulk.status).toBe(200);
-        expect(bulkAddResult.parse(bulk.body)).toEqual({ added: pairs });
+        const iam = { iam: { accessKey: 'AKIA', accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:role/game-server' } };
+        expect(await call('bulk-add-friendships', iam, { body: pairs })).toEqual({ added: pairs });
 
         expect([...invoked].sort()).toEqual([...containers.keys()].sort());
         // Every call reached the vendor with the key from moto's secret; the key itself was never logged.
@@ -294,8 +290,10 @@ gate.describe('cdk deploy of every stage into moto', () => {
         env: {
           ...variables,
           AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(MemorySize),
-          UPSTREAM_BASE_URL: emulator.baseUrl,
-          ...(variables.GAMEPOT_LOGINAUTH_URL ? { GAMEPOT_LOGINAUTH_URL: emulator.loginauthUrl } : {}),
+          ...functionEnvironment({
+            upstreamBaseUrl: emulator.baseUrl,
+            loginauthUrl: variables[settings.loginauthUrl.env] === undefined ? undefined : emulator.loginauthUrl,
+          }),
           AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.url,
           AWS_REGION: MOTO_REGION,
           AWS_ACCESS_KEY_ID: moto.awsEnvironment.AWS_ACCESS_KEY_ID,

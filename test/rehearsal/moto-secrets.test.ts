@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { OperationName } from '../../functions/routes.js';
+import { functionEnvironment } from '../../functions/core/config.js';
+import type { OperationName } from '../../functions/operations.js';
 import type { FunctionContainer } from '../../local/function-container.js';
 import { NcloudEmulator } from '../../local/ncloud-emulator.js';
 import { callOperation, functionEnv, httpEvent, startContainer } from '../support/fixtures.js';
@@ -57,7 +58,7 @@ gate.describe("the bundles against moto's Secrets Manager", () => {
   }
 
   async function container(name: OperationName, secretId: string, extra: Record<string, string> = {}) {
-    const fresh = await startContainer(name, functionEnv({ emulator, secrets: moto }, { SECRET_ID: secretId, ...extra }));
+    const fresh = await startContainer(name, functionEnv({ emulator, secrets: moto }, { ...functionEnvironment({ secretId }), ...extra }));
     started.push(fresh);
     return fresh;
   }

@@ -2,8 +2,9 @@
 import { startUpstreams as startLocalUpstreams, type Upstreams } from '../../local/upstreams.js';
 import { FunctionContainer } from '../../local/function-container.js';
 import { bundleFile } from '../../lib/bundling.js';
-import type { OperationName } from '../../functions/routes.js';
-import { routes } from '../../functions/routes.js';
+import { functionEnvironment } from '../../functions/core/config.js';
+import type { OperationName } from '../../functions/operations.js';
+import { operations } from '../../functions/operations.js';
 
 export const API_KEY = 'test-api-key-Zx81qP0w9kDm';
 export const PROJECT_ID = 'test-project-7f3a';
@@ -16,8 +17,7 @@ export const startUpstreams = (): Promise<Upstreams> => startLocalUpstreams({ ap
 /** A bundle's environment against the emulator and a Secrets Manager endpoint (ours, or moto's). */
 export function functionEnv(upstreams: { emulator: { baseUrl: string }; secrets: { url: string } }, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    SECRET_ID: SECRET_ARN,
-    UPSTREAM_BASE_URL: upstreams.emulator.baseUrl,
+    ...functionEnvironment({ secretId: SECRET_ARN, upstreamBaseUrl: upstreams.emulator.baseUrl }),
     AWS_ENDPOINT_URL_SECRETS_MANAGER: upstreams.secrets.url,
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'AKIALOCALTESTING00000',
@@ -49,7 +49,7 @@ export function httpEvent(
     method?: string;
   } = {},
 ): Record<string, unknown> {
-  const route = routes[name];
+  const route = operations[name];
   counter += 1;
   const rawBody = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const claims = options.claims ?? (options.playerId ? { sub: options.playerId, iss: 'https://issuer.test/', aud: 'game' } : undefined);

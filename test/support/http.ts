@@ -5,12 +5,16 @@
  * answer against the published OpenAPI contract.
  */
 import http from 'node:http';
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { SignJWT } from 'jose';
 import * as z from 'zod';
 import { buildOpenApiDocument } from '../../lib/openapi.js';
+import { DEFAULT_LOCAL_CREDENTIALS, type LocalCredentials } from '../../local/local-credentials.js';
 import { LOCAL_AUDIENCE } from '../../local/session-issuer.js';
 import type { LocalStack } from '../../local/stack.js';
-import { routes, type OperationName } from '../../functions/routes.js';
+import { operations, type OperationName } from '../../functions/operations.js';
 
 export interface HttpReply {
   status: number;
@@ -25,8 +29,10 @@ export interface HttpReply {
 export interface SendOptions {
   /** A bearer token: sent as `Authorization: Bearer <token>`. */
   token?: string;
-  /** A raw Authorization header, e.g. the local stand-in for SigV4. */
+  /** A raw Authorization header. */
   authorization?: string;
+  /** Sign the request with SigV4, as an IAM caller does: `true` with the local pair, or with the changes given. */
+  iam?: true | IamSigning;
   /** A JSON body; `content-type: application/json` unless `contentType` says otherwise. */
   json?: unknown;
   /** A raw body. */
@@ -37,12 +43,41 @@ export interface SendOptions {
   headers?: Record<string, string>;
 }
 
-/** The local stand-in for an IAM (SigV4) signed request: its signature is not checked locally. */
-export const IAM_AUTHORIZATION =
-  'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE0000000000/20250101/ap-northeast-2/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000';
+/** How a request is signed; each field left out is what a correct IAM caller of the bulk route uses. */
+export interface IamSigning {
+  credentials?: LocalCredentials;
+  /** `execute-api` (the HTTP API); `lambda` for the Lambda Invoke API. */
+  service?: string;
+  region?: string;
+  signingDate?: Date;
+  /** Sign this body, and send the request's own: a body changed after signing. */
+  signedBody?: string;
+  /** Sign this path and query, and send the request's own. */
+  signedTarget?: string;
+  /** Put the body's hash in x-amz-content-sha256, as the SDK does by default. */
+  contentHashHeader?: boolean;
+}
+
+/** The SigV4 headers (authorization, x-amz-date, …) of a request, from the AWS SDK's own signer. */
+export async function sigV4Headers(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signing: IamSigning = {}): Promise<Record<string, string>> {
+  const signer = new SignatureV4({
+    credentials: signing.credentials ?? DEFAULT_LOCAL_CREDENTIALS,
+    region: signing.region ?? 'ap-northeast-2',
+    service: signing.service ?? 'execute-api',
+    sha256: Sha256,
+    applyChecksum: signing.contentHashHeader ?? true,
+  });
+  const target = signing.signedTarget === undefined ? url : new URL(signing.signedTarget, url);
+  const query = Object.fromEntries([...new Set(target.searchParams.keys())].map((key) => [key, target.searchParams.getAll(key)]));
+  const signed = await signer.sign(
+    new HttpRequest({ method, protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: target.pathname, query, headers: { ...headers, host: url.host }, body: signing.signedBody ?? body }),
+    { signingDate: signing.signingDate ?? new Date() },
+  );
+  return signed.headers;
+}
 
 /** One request over a fresh connection; never throws on an HTTP status. */
-export function send(baseUrl: string, method: string, path: string, options: SendOptions = {}): Promise<HttpReply> {
+export async function send(baseUrl: string, method: string, path: string, options: SendOptions = {}): Promise<HttpReply> {
   const url = new URL(path, baseUrl);
   for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
   const headers: Record<string, string> = { ...options.headers };
@@ -56,9 +91,10 @@ export function send(baseUrl: string, method: string, path: string, options: Sen
     const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
     if (contentType !== null) headers['content-type'] = contentType;
   }
+  const signed = options.iam ? await sigV4Headers(url, method, headers, payload, options.iam === true ? {} : options.iam) : headers;
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent: false }, (res) => {
+    const req = http.request(url, { method, headers: signed, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -126,7 +162,7 @@ export class Api {
   }
 
   async call(operation: OperationName, options: SendOptions = {}): Promise<HttpReply> {
-    const route = routes[operation];
+    const route = operations[operation];
     const reply = await send(this.url, route.method, route.path, options);
     this.contract.record(operation, reply);
     return reply;
@@ -286,7 +322,7 @@ export class Contract {
   constructor(readonly document: JsonObject = buildOpenApiDocument()) {}
 
   response(operation: OperationName, status: number): JsonObject | undefined {
-    const route = routes[operation];
+    const route = operations[operation];
     const response = child(this.document, 'paths', route.path, route.method.toLowerCase(), 'responses', String(status));
     return isRecord(response) ? response : undefined;
   }

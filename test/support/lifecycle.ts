@@ -4,7 +4,7 @@
  * proved who the player is. Each suite adds what only its session kind shows.
  */
 import { expect } from '@jest/globals';
-import { operationNames, routes, type OperationName } from '../../functions/routes.js';
+import { operationNames, operations, type OperationName } from '../../functions/operations.js';
 import { NOTHING, friendshipOf, only, rowsOf, type HttpReply, type Player, type SendOptions } from './http.js';
 
 export const seenBy = (...who: Player[]) => Promise.all(who.map((player) => player.everything()));
@@ -69,7 +69,7 @@ export const actingAs = (other: string, third: string): Array<[title: string, op
   ["list the other player's friends, in the vendor filter", 'list-friendships', { query: { filter: JSON.stringify({ status: 'pending', user_id: other }) } }],
 ];
 
-export const playerRoutes = operationNames.filter((name) => routes[name].access === 'player');
+export const playerRoutes = operationNames.filter((name) => operations[name].access === 'player');
 
 /** A well-formed request for each route, as `self` would send it to `friend`: only the credentials vary. */
 export const wellFormedInput = (self: string, friend: string): Record<OperationName, SendOptions> => ({

@@ -38,8 +38,6 @@ export class MotoServer {
    * INITIAL_NO_AUTH_ACTION_COUNT to enforce IAM after that many calls.
    */
   static async start(settings: Record<string, string> = {}): Promise<MotoServer> {
-    // The SDK clients of this test process talk to moto only: Node 20's end-of-support notice is noise here.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const workDir = await mkdtemp(path.join(tmpdir(), 'moto-'));
     const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
       cwd: workDir,

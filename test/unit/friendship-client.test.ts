@@ -7,14 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { FriendshipClient, FriendshipError } from '../../client/friendship-client.js';
+import { FriendshipClient, FriendshipError } from '@friendship-bff/client';
+import { localCredentials } from '../support/local-credentials.js';
 import { rejectionOf } from '../support/rejection.js';
-import { operationNames, type OperationName } from '../../functions/routes.js';
+import { operationNames, type OperationName } from '../../functions/operations.js';
 
 interface Answer {
   body: string;
   /** Lambda's `X-Amz-Function-Error`: set when the function threw or was stopped. */
   functionError?: string;
+  /** A refusal by the Lambda service itself: its HTTP status and `x-amzn-errortype`. */
+  refusal?: { status: number; errorType: string };
 }
 
 let answer: Answer = { body: '' };
@@ -25,7 +28,8 @@ const server = http.createServer((req, res) => {
     invoked.push(decodeURIComponent(req.url ?? ''));
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' };
     if (answer.functionError) headers['x-amz-function-error'] = answer.functionError;
-    res.writeHead(200, headers);
+    if (answer.refusal) headers['x-amzn-errortype'] = answer.refusal.errorType;
+    res.writeHead(answer.refusal?.status ?? 200, headers);
     res.end(answer.body);
   });
 });
@@ -40,7 +44,7 @@ beforeAll(async () => {
   lambda = new LambdaClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: 'ap-northeast-2',
-    credentials: { accessKeyId: 'AKIALOCAL0000000000', secretAccessKey: 'local-only' },
+    credentials: localCredentials,
     maxAttempts: 1,
   });
   client = new FriendshipClient({
@@ -96,5 +100,21 @@ describe('a friendship result', () => {
   it('a success is its data', async () => {
     answer = { body: JSON.stringify({ ok: true, data: [] }) };
     expect(await client.listFriendships({ userId: 'svc_alice1' })).toEqual([]);
+  });
+});
+
+describe('a refusal by the Lambda service', () => {
+  it('for an unknown function is a FriendshipError, 502 INTERNAL naming the function, with the SDK error as its cause', async () => {
+    answer = { body: '{"Type":"User","message":"Function not found: arn:aws:lambda:ap-northeast-2:000000000000:function:FriendshipBff-accept-friend"}', refusal: { status: 404, errorType: 'ResourceNotFoundException' } };
+    const error = await failure(client.acceptFriend(pair));
+    expect({ status: error.status, code: error.code }).toEqual({ status: 502, code: 'INTERNAL' });
+    expect(error.message).toContain(`${deployedName('accept-friend')} (accept-friend) does not exist`);
+    expect(error.cause).toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it("for the caller's own permissions or rate stays the SDK's error, for the caller's retry and IAM handling", async () => {
+    answer = { body: '{"Message":"User is not authorized to perform: lambda:InvokeFunction"}', refusal: { status: 403, errorType: 'AccessDeniedException' } };
+    await expect(client.acceptFriend(pair)).rejects.toMatchObject({ name: 'AccessDeniedException', $metadata: expect.objectContaining({ httpStatusCode: 403 }) });
+    await expect(client.acceptFriend(pair)).rejects.not.toBeInstanceOf(FriendshipError);
   });
 });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { bundlesAreStale } from '../../local/stack.js';
+import { bundlesAreStale } from '../../lib/build-bundles.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'stale-bundles-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

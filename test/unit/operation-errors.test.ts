@@ -1,31 +1,22 @@
 /**
- * Every row of the error table, and the authorization rules, against the built
- * bundles in Lambda-like containers. None of these may reach the upstream.
+ * Every row of the error table, and the authorization rules, through the
+ * handlers in this process (test/support/in-process.ts). None of these may reach
+ * the upstream. test/functions/bundle-smoke.test.ts runs a few on the built bundles.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { FunctionContainer } from '../../local/function-container.js';
-import type { OperationName } from '../../functions/routes.js';
-import { functionEnv, httpEvent, startContainer, startUpstreams, type HttpAnswer, type Upstreams } from '../support/fixtures.js';
+import type { OperationName } from '../../functions/operations.js';
+import type { httpEvent } from '../support/fixtures.js';
+import { startInProcess, type InProcess } from '../support/in-process.js';
 
-let upstreams: Upstreams;
-const containers = new Map<OperationName, FunctionContainer>();
-const names: OperationName[] = ['request-friend', 'accept-friend', 'reject-friend', 'end-friendship', 'list-friendships', 'bulk-add-friendships'];
+let handlers: InProcess;
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
-  await Promise.all(names.map(async (name) => containers.set(name, await startContainer(name, functionEnv(upstreams)))));
+  handlers = await startInProcess();
 });
 
-afterAll(async () => {
-  await Promise.all([...containers.values()].map((container) => container.stop()));
-  await upstreams.stop();
-});
+afterAll(() => handlers.stop());
 
-async function call(name: OperationName, options: Parameters<typeof httpEvent>[1]) {
-  const outcome = await containers.get(name)!.invoke(httpEvent(name, options));
-  const answer = outcome.payload as HttpAnswer;
-  return { status: answer.statusCode, headers: answer.headers, body: JSON.parse(answer.body) as Record<string, unknown> };
-}
+const call = (name: OperationName, options: Parameters<typeof httpEvent>[1]) => handlers.call(name, options);
 
 const alice = 'alice_0001';
 const bob = 'bob-0002';
@@ -65,6 +56,15 @@ const cases: Case[] = [
   ['duplicate bulk pairs', 'bulk-add-friendships', { iam: true, body: [{ userId: alice, friendId: bob }, { userId: alice, friendId: bob }] }, 400, 'DUPLICATE_PAIRS'],
   ['a bulk pair with yourself', 'bulk-add-friendships', { iam: true, body: [{ userId: alice, friendId: alice }] }, 400, 'SELF_FRIENDSHIP'],
   ['a bad id inside a bulk pair', 'bulk-add-friendships', { iam: true, body: [{ userId: alice, friendId: 'x!' }] }, 400, 'INVALID_ID'],
+  ['a null status in the vendor filter', 'list-friendships', { playerId: alice, query: { filter: '{"status":null}' } }, 400, 'INVALID_STATUS'],
+  ['a null user_id in the vendor filter', 'list-friendships', { playerId: alice, query: { filter: '{"user_id":null}' } }, 400, 'INVALID_ID'],
+  ['a DELETE body of null', 'end-friendship', { playerId: alice, rawBody: 'null' }, 400, 'INVALID_INPUT'],
+  ['a DELETE body of null beside a query', 'end-friendship', { playerId: alice, rawBody: 'null', query: { friendId: bob } }, 400, 'INVALID_INPUT'],
+  ['a POST body of null', 'request-friend', { playerId: alice, rawBody: 'null' }, 400, 'INVALID_INPUT'],
+  ['an offset over the maximum', 'list-friendships', { playerId: alice, query: { offset: '1000001' } }, 400, 'INVALID_PAGING'],
+  ['a request to yourself in other letter case', 'request-friend', { playerId: alice, body: { friendId: alice.toUpperCase() } }, 400, 'SELF_FRIENDSHIP'],
+  ['a bulk pair with yourself in other letter case', 'bulk-add-friendships', { iam: true, body: [{ userId: alice, friendId: 'Alice_0001' }] }, 400, 'SELF_FRIENDSHIP'],
+  ['acting as your own id in other letter case', 'request-friend', { playerId: alice, body: { userId: 'Alice_0001', friendId: bob } }, 403, 'IDENTITY_MISMATCH'],
   ['the wrong method', 'request-friend', { playerId: alice, body: { friendId: bob }, method: 'GET' }, 405, 'METHOD_NOT_ALLOWED'],
   ['no session', 'request-friend', { body: { friendId: bob } }, 401, 'UNAUTHENTICATED'],
   ['claims without the player claim', 'list-friendships', { claims: { iss: 'x', aud: 'y' } }, 401, 'UNAUTHENTICATED'],
@@ -83,18 +83,30 @@ const cases: Case[] = [
 
 describe('bad input and bad identity never reach the upstream', () => {
   it.each(cases)('%s', async (_title, name, options, status, code) => {
-    const before = upstreams.emulator.requests.length;
+    const before = handlers.upstreams.emulator.requests.length;
     const answer = await call(name, options);
     expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
     expect(answer.body).toEqual({ status: -1, code, message: expect.any(String), requestId: expect.stringMatching(/^req-/) });
     expect((answer.body.message as string).length).toBeGreaterThan(10);
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
-    expect(upstreams.emulator.requests.length).toBe(before);
+    expect(handlers.upstreams.emulator.requests.length).toBe(before);
   });
 
   it('answers 405 with an Allow header', async () => {
     const answer = await call('list-friendships', { playerId: alice, method: 'POST' });
     expect(answer.headers.allow).toBe('GET');
+  });
+
+  it.each([
+    ['-1', 'offset'],
+    ['1000001', 'offset'],
+    ['1.5', 'offset'],
+    ['99999999999', 'offset'],
+    ['0', 'limit'],
+    ['ten', 'limit'],
+  ])('says what a paging number must be (%s as %s)', async (value, field) => {
+    const answer = await call('list-friendships', { playerId: alice, query: { [field]: value } });
+    expect(answer.body.message).toBe(field === 'offset' ? 'offset must be a whole number from 0 to 1000000.' : 'limit must be a whole number from 1 to 100.');
   });
 
   it('names the missing field in the message', async () => {
@@ -110,10 +122,10 @@ describe('bad input and bad identity never reach the upstream', () => {
 
 describe('who may act as whom', () => {
   it('takes the acting player from the verified claim, not the body', async () => {
-    upstreams.emulator.reset();
+    handlers.upstreams.emulator.reset();
     const answer = await call('request-friend', { playerId: alice, body: { friendId: bob } });
     expect(answer.status).toBe(200);
-    expect(upstreams.emulator.requests.at(-1)?.body).toEqual({ userId: alice, friendId: bob });
+    expect(handlers.upstreams.emulator.requests.at(-1)?.body).toEqual({ userId: alice, friendId: bob });
   });
 
   it('accepts a userId equal to the session player', async () => {
@@ -123,15 +135,9 @@ describe('who may act as whom', () => {
   });
 
   it('reads the claim named by PLAYER_ID_CLAIM', async () => {
-    const container = await startContainer('list-friendships', functionEnv(upstreams, { PLAYER_ID_CLAIM: 'player_id' }));
-    try {
-      const event = httpEvent('list-friendships', { claims: { sub: 'auth0|abc', player_id: alice } });
-      const answer = (await container.invoke(event)).payload as HttpAnswer;
-      expect(answer.statusCode).toBe(200);
-      expect(upstreams.emulator.requests.at(-1)?.query.filter).toBe(JSON.stringify({ status: 'accepted', user_id: alice }));
-    } finally {
-      await container.stop();
-    }
+    const answer = await handlers.call('list-friendships', { claims: { sub: 'auth0|abc', player_id: alice } }, { PLAYER_ID_CLAIM: 'player_id' });
+    expect(answer.status).toBe(200);
+    expect(handlers.upstreams.emulator.requests.at(-1)?.query.filter).toBe(JSON.stringify({ status: 'accepted', user_id: alice }));
   });
 
   it('lets an IAM-authorized caller bulk-add', async () => {

@@ -6,9 +6,7 @@
  * is trusted before it is checked.
  */
 import * as z from 'zod/mini';
-import { errorStatus, type ErrorCode } from '../functions/core/errors.js';
-
-const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
+import { errorCodes, type ErrorCode } from './generated.js';
 
 const directResult = z.discriminatedUnion('ok', [
   // `data` is any JSON value but must be there: `{ok: true}` alone is no answer.
