@@ -4,6 +4,7 @@
 // that suite. The suite then finds them ready, or waits on the synth's lock.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import path from 'node:path';
 import { usesStageAssemblies } from './stage-assembly-users.mjs';
 
@@ -31,6 +32,8 @@ export default async function globalSetup(globalConfig, projectConfig) {
     stdio: ['ignore', log, log],
     detached: true,
   });
+  // At the lowest priority: it has until the last suites to finish, and the in-band suites come first.
+  setPriority(child.pid, 19);
   child.unref();
   globalThis.assemblyPreparation = child;
 }
