@@ -14,4 +14,8 @@ export default {
   setupFiles: ['<rootDir>/test/support/quiet-setup.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
+  // The synth of the stages that the deploy rehearsal and cfn-lint share runs in the background, and they run last.
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  testSequencer: '<rootDir>/test/support/test-sequencer.mjs',
 };

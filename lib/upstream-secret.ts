@@ -15,7 +15,7 @@ import type { SecretConfig } from './stage-config.js';
 /** A complete secret ARN ends with "-" and the 6 characters Secrets Manager adds. */
 const COMPLETE_ARN = /:secret:.+-[A-Za-z0-9]{6}$/;
 
-const defaultSecretName = (stage: string) => `friendship-bff/${stage}/upstream`;
+export const defaultSecretName = (stage: string) => `friendship-bff/${stage}/upstream`;
 
 export interface UpstreamSecretProps {
   readonly stage: string;

@@ -6,7 +6,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Deadline } from './deadline.js';
-import { FriendshipFault } from './errors.js';
+import { FriendshipFault, isFault } from './errors.js';
 import { errorName } from './json.js';
 import { logger } from './logger.js';
 
@@ -63,13 +63,15 @@ export class SecretCache {
       if (timeoutMs <= 0) throw new Error('no time left');
       text = await this.read(timeoutMs);
     } catch (error) {
+      // A secret that was read but holds no usable value (SECRET_MALFORMED) is a fault of its own, not an outage.
+      if (isFault(error)) throw error;
       const stale = this.cached;
       // A warm container keeps its key through a Secrets Manager outage, unless that key was just rejected.
       if (stale && !mustBeFresh) {
-        logger.warn('secret refresh failed; serving the cached key', { errorName: errorName(error) });
+        logger.warn('secret refresh failed; serving the cached key', failureOf(error));
         return stale.credentials;
       }
-      logger.error('secret unavailable', { errorName: errorName(error) });
+      logger.error('secret unavailable', failureOf(error));
       throw new FriendshipFault('SECRET_UNAVAILABLE', 'The upstream credentials could not be read. Try again shortly.', {
         retryAfter: '1',
       });
@@ -80,6 +82,15 @@ export class SecretCache {
   }
 }
 
+/**
+ * What the log says of a failed read: the error's name, and the HTTP status when
+ * Secrets Manager answered. An answer the SDK cannot parse (as moto's XML
+ * AccessDenied) is a SyntaxError; its 403 says what happened.
+ */
+function failureOf(error: unknown): { errorName: string; httpStatus?: number } {
+  const httpStatus = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
+  return { errorName: errorName(error), ...(typeof httpStatus === 'number' ? { httpStatus } : {}) };
+}
 
 /** Names a missing field, never a value: JSON.parse's own message can quote the secret. */
 export function parseSecret(text: string): UpstreamCredentials {
@@ -118,7 +129,9 @@ export function secretsManagerReader(secretId: string, timeoutMs: number): Secre
     const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
       abortSignal: AbortSignal.timeout(budgetMs),
     });
-    if (output.SecretString === undefined) throw new Error('the secret has no string value');
+    if (output.SecretString === undefined) {
+      throw new FriendshipFault('SECRET_MALFORMED', 'The upstream secret has no string value: store {"apiKey", "projectId"} as its SecretString, not as SecretBinary.');
+    }
     return output.SecretString;
   };
 }

@@ -11,11 +11,11 @@ import {
   API_KEY,
   PROJECT_ID,
   SECRET_ARN,
+  callOperation,
   functionEnv,
   httpEvent,
   startContainer,
   startUpstreams,
-  type HttpAnswer,
   type Upstreams,
 } from '../support/fixtures.js';
 
@@ -51,12 +51,7 @@ async function container(name: OperationName, env: Record<string, string> = {}, 
   return fresh;
 }
 
-async function call(target: FunctionContainer, name: OperationName, options: Parameters<typeof httpEvent>[1]) {
-  const outcome = await target.invoke(httpEvent(name, options));
-  const answer = outcome.payload as HttpAnswer;
-  answers.push(JSON.stringify(answer));
-  return { status: answer.statusCode, headers: answer.headers, body: JSON.parse(answer.body) as Record<string, unknown>, durationMs: outcome.durationMs };
-}
+const call = (target: FunctionContainer, name: OperationName, options: Parameters<typeof httpEvent>[1]) => callOperation(target, name, options, answers);
 
 describe('success shapes', () => {
   let request: FunctionContainer;

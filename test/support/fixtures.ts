@@ -14,7 +14,8 @@ export type { Upstreams };
 
 export const startUpstreams = (): Promise<Upstreams> => startLocalUpstreams({ apiKey: API_KEY, projectId: PROJECT_ID, secretArn: SECRET_ARN });
 
-export function functionEnv(upstreams: Upstreams, extra: Record<string, string> = {}): Record<string, string> {
+/** A bundle's environment against the emulator and a Secrets Manager endpoint (ours, or moto's). */
+export function functionEnv(upstreams: { emulator: { baseUrl: string }; secrets: { url: string } }, extra: Record<string, string> = {}): Record<string, string> {
   return {
     ...functionEnvironment({ secretId: SECRET_ARN, upstreamBaseUrl: upstreams.emulator.baseUrl }),
     AWS_ENDPOINT_URL_SECRETS_MANAGER: upstreams.secrets.url,
@@ -80,6 +81,14 @@ export interface HttpAnswer {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+}
+
+/** Invokes an operation with an HTTP API event and reads its answer; the answer's text is also kept in `record`, for the suites that scan every answer for the key. */
+export async function callOperation(target: FunctionContainer, name: OperationName, options: Parameters<typeof httpEvent>[1], record?: string[]) {
+  const outcome = await target.invoke(httpEvent(name, options));
+  const answer = outcome.payload as HttpAnswer;
+  record?.push(JSON.stringify(answer));
+  return { status: answer.statusCode, headers: answer.headers, body: JSON.parse(answer.body) as Record<string, unknown>, durationMs: outcome.durationMs };
 }
 
 export const json = (answer: unknown) => JSON.parse((answer as HttpAnswer).body) as Record<string, unknown> & unknown[];

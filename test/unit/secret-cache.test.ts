@@ -1,6 +1,7 @@
 /** The secret cache's rules, with a reader and a clock under the test's control. */
 import { describe, expect, it } from '@jest/globals';
 import { Deadline } from '../../functions/core/deadline.js';
+import { FriendshipFault } from '../../functions/core/errors.js';
 import { SecretCache, parseSecret } from '../../functions/core/secret.js';
 
 const secret = (apiKey: string) => JSON.stringify({ apiKey, projectId: 'project-1' });
@@ -58,6 +59,15 @@ describe('SecretCache', () => {
 
   it('a cold failure is SECRET_UNAVAILABLE', async () => {
     await expect(harness([new Error('down')]).cache.get(deadline())).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE' });
+  });
+
+  it("passes on a reader's SECRET_MALFORMED (a binary-only secret) as it is, cold or with a stale key: no outage, no retry hint", async () => {
+    const binaryOnly = () => new FriendshipFault('SECRET_MALFORMED', 'no string value');
+    await expect(harness([binaryOnly()]).cache.get(deadline())).rejects.toMatchObject({ code: 'SECRET_MALFORMED', retryAfter: undefined });
+    const h = harness([secret('k1'), binaryOnly()]);
+    await h.cache.get(deadline());
+    h.advance(5_000);
+    await expect(h.cache.get(deadline())).rejects.toMatchObject({ code: 'SECRET_MALFORMED' });
   });
 });
 
