@@ -221,19 +221,9 @@ function table(header: string[], rows: (string | number)[][]): string {
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  log('building: the shipped bundles, the naive and floor peers, the bench child…');
-  await Promise.all([
-    buildBundles(),
-    buildNaive(),
-    buildFloor(),
-    buildChild(),
-  ]);
-  const sizes = await measureSizes();
-
+/** Runs every measurement against one emulator and Secrets Manager endpoint. */
+async function measure() {
   const upstreams = await startUpstreams();
-  let results;
   try {
     log(`concurrency: ${CONCURRENCY_RUNS} cold processes × ${CONCURRENT_REQUESTS} simultaneous requests…`);
     const concurrency = await measureConcurrency(upstreams);
@@ -241,12 +231,14 @@ async function main(): Promise<void> {
     const cold = await measureCold(upstreams);
     log(`warm: ${WARM_REQUESTS} sequential requests each, in alternating blocks of ${BLOCK}…`);
     const warm = await measureWarm(upstreams);
-    results = { concurrency, cold, warm };
+    return { concurrency, cold, warm };
   } finally {
     await upstreams.stop();
   }
-  const { concurrency, cold, warm } = results;
+}
 
+/** Each implementation's figures: cold-start spread, warm latency, calls per 1,000 warm requests. */
+function summarise({ concurrency, cold, warm }: Awaited<ReturnType<typeof measure>>) {
   const coldSummary = {} as PerImpl<Spread & { importMedianMs: number; firstInvokeMedianMs: number; maxRssMiB: number }>;
   for (const impl of implementations) {
     const spread = spreadOf(cold.total[impl]);
@@ -269,9 +261,15 @@ async function main(): Promise<void> {
       upstreamConnections: perThousand(count.upstreamConnections, count.requests),
     };
   }
-  const concurrentColdSecretFetches = Math.max(...concurrency);
+  return { coldSummary, warmSummary, perThousandByImpl, concurrency, concurrentColdSecretFetches: Math.max(...concurrency) };
 
-  const comparisons = {
+}
+
+type Summary = ReturnType<typeof summarise>;
+
+/** The ratios within the run, which is all a shared machine can compare. */
+function compare({ coldSummary, warmSummary }: Summary) {
+  return {
     coldOursOverNaive: ratio(coldSummary.ours.medianMs, coldSummary.naive.medianMs),
     coldOursOverFloor: ratio(coldSummary.ours.medianMs, coldSummary.floor.medianMs),
     warmP50OursMinusFloorMs: round(warmSummary.ours.p50Ms - warmSummary.floor.p50Ms, 3),
@@ -281,8 +279,10 @@ async function main(): Promise<void> {
     warmP50OursOverNaive: ratio(warmSummary.ours.p50Ms, warmSummary.naive.p50Ms),
     warmP99OursOverNaive: ratio(warmSummary.ours.p99Ms, warmSummary.naive.p99Ms),
   };
+}
 
-  const budgets: Budget[] = [
+function budgetsOf({ perThousandByImpl, concurrentColdSecretFetches }: Summary, comparisons: ReturnType<typeof compare>, sizes: Awaited<ReturnType<typeof measureSizes>>): Budget[] {
+  return [
     { name: 'cold start, ours / naive', limit: '<= 0.6', value: comparisons.coldOursOverNaive, pass: comparisons.coldOursOverNaive <= 0.6 },
     { name: 'cold start, ours / floor', limit: '<= 3', value: comparisons.coldOursOverFloor, pass: comparisons.coldOursOverFloor <= 3 },
     { name: 'warm p50, ours / floor', limit: '<= 1.3', value: comparisons.warmP50OursOverFloor, pass: comparisons.warmP50OursOverFloor <= 1.3 },
@@ -307,26 +307,10 @@ async function main(): Promise<void> {
       pass: size.bytes <= MAX_BUNDLE_BYTES,
     })),
   ];
-  const pass = budgets.every((budget) => budget.pass);
+}
 
-  const output = {
-    generatedAt: new Date().toISOString(),
-    machine: machine(),
-    settings: { coldRounds: COLD_ROUNDS, warmRequests: WARM_REQUESTS, warmBlock: BLOCK, warmupRequests: WARMUP_REQUESTS, concurrentRequests: CONCURRENT_REQUESTS },
-    bundles: sizes.shipped,
-    referenceBundles: sizes.reference,
-    cold: coldSummary,
-    warm: warmSummary,
-    comparisons,
-    perThousandWarm: perThousandByImpl.ours,
-    perThousandWarmByImplementation: perThousandByImpl,
-    concurrentColdSecretFetches,
-    concurrentColdSecretFetchesRuns: concurrency,
-    budgets,
-    pass,
-  };
-  await writeFile(OUT, `${JSON.stringify(output, null, 2)}\n`);
-
+function printReport(output: Report, sizes: Awaited<ReturnType<typeof measureSizes>>, started: number): void {
+  const { cold: coldSummary, warm: warmSummary, comparisons, perThousandWarmByImplementation: perThousandByImpl, concurrentColdSecretFetchesRuns: concurrency, budgets, pass } = output;
   const kb = (bytes: number) => (bytes / 1000).toFixed(1);
   const print = (text: string) => process.stdout.write(`${text}\n`);
   print(`\nrequest-friend benchmark — ${output.machine.cpu}, ${output.machine.cores} cores, Node ${output.machine.node}\n`);
@@ -370,7 +354,42 @@ async function main(): Promise<void> {
   print('\nBudgets');
   print(table(['budget', 'limit', 'measured', 'result'], budgets.map((b) => [b.name, b.limit, b.value, b.pass ? 'pass' : 'FAIL'])));
   print(`\n${pass ? 'All budgets met' : 'A budget was missed'}; figures in ${path.relative(process.cwd(), OUT)} (${Math.round((Date.now() - started) / 1000)} s).`);
-  if (!pass) process.exitCode = 1;
 }
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  log('building: the shipped bundles, the naive and floor peers, the bench child…');
+  await Promise.all([buildBundles(), buildNaive(), buildFloor(), buildChild()]);
+  const sizes = await measureSizes();
+  const summary = summarise(await measure());
+  const comparisons = compare(summary);
+  const budgets = budgetsOf(summary, comparisons, sizes);
+  const output = report(summary, comparisons, budgets, sizes);
+  await writeFile(OUT, `${JSON.stringify(output, null, 2)}\n`);
+  printReport(output, sizes, started);
+  if (!output.pass) process.exitCode = 1;
+}
+
+function report({ coldSummary, warmSummary, perThousandByImpl, concurrency, concurrentColdSecretFetches }: Summary, comparisons: ReturnType<typeof compare>, budgets: Budget[], sizes: Awaited<ReturnType<typeof measureSizes>>) {
+  const pass = budgets.every((budget) => budget.pass);
+  return {
+    generatedAt: new Date().toISOString(),
+    machine: machine(),
+    settings: { coldRounds: COLD_ROUNDS, warmRequests: WARM_REQUESTS, warmBlock: BLOCK, warmupRequests: WARMUP_REQUESTS, concurrentRequests: CONCURRENT_REQUESTS },
+    bundles: sizes.shipped,
+    referenceBundles: sizes.reference,
+    cold: coldSummary,
+    warm: warmSummary,
+    comparisons,
+    perThousandWarm: perThousandByImpl.ours,
+    perThousandWarmByImplementation: perThousandByImpl,
+    concurrentColdSecretFetches,
+    concurrentColdSecretFetchesRuns: concurrency,
+    budgets,
+    pass,
+  };
+}
+
+type Report = ReturnType<typeof report>;
 
 await main();

@@ -3,7 +3,8 @@
  * bin/app.ts and the tests both build it here, so what is tested is what deploys.
  */
 import type { App } from 'aws-cdk-lib';
-import { FriendshipStack, stackNameOf } from './friendship-stack.js';
+import { FriendshipStack } from './friendship-stack.js';
+import { stackNameOf } from './names.js';
 import { addNagPacks } from './nag.js';
 import { loadStageConfig } from './stage-config.js';
 

@@ -1,90 +1,51 @@
 /**
- * The friendship BFF: an HTTP API with one Lambda function per friendship
- * operation, the upstream key in Secrets Manager, access logs, alarms and a
- * dashboard; in `auth.mode: gamepot` a seventh function, the Lambda authorizer
- * of the player routes. The routes come from functions/operations.ts, never restated here.
+ * The friendship BFF: the upstream secret, one Lambda function per operation of
+ * the registry (functions/operations.ts) and, in `auth.mode: gamepot`, the
+ * session authorizer; the HTTP API in front of them; alarms and a dashboard.
+ * Each is a construct of its own; this stack composes them, offers the grants
+ * other stacks need, and names the outputs.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  CorsHttpMethod,
-  HttpApi,
-  HttpMethod,
-  HttpRoute,
-  HttpRouteKey,
-  HttpStage,
-  LogGroupLogDestination,
-  PayloadFormatVersion,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { CfnOutput, Stack, Tags, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
+import type { HttpApi, HttpRoute, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { operationNames, operations, type OperationName } from '../functions/operations.js';
-import { functionEnvironment, settings } from '../functions/core/config.js';
-import { authorizerFor, routeAuthorizers } from './authorizers.js';
-import { corsPolicyOf } from './cors.js';
-import type { FunctionName } from './bundling.js';
+import { operationNames, type OperationName } from '../functions/operations.js';
+import { routeAuthorizers } from './authorizers.js';
+import { flattenCfnReference } from './cfn-reference.js';
+import { accessLogKeyOf, FriendshipApi } from './friendship-api.js';
+import { isGrouping } from './logical-ids.js';
 import { Monitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
-import { OperationFunction } from './operation-function.js';
+import { pascal } from './names.js';
+import { OperationFunctions } from './operation-functions.js';
 import type { StageConfig } from './stage-config.js';
-import { authorizerTimeoutMs, functionTimeoutMs } from './timeouts.js';
 import { UpstreamSecret } from './upstream-secret.js';
 
 export interface FriendshipStackProps extends StackProps {
+  /** The stage's validated configuration (lib/stage-config.ts). */
   readonly config: StageConfig;
 }
-
-export const stackNameOf = (stage: string) => `FriendshipBff-${stage}`;
-export const functionNameOf = (stage: string, name: FunctionName) => `friendship-${stage}-${name}`;
-
-/** JSON access log lines: who asked for what, what they got, how long it took, and why it failed. */
-export const accessLogFields = {
-  requestId: '$context.requestId',
-  routeKey: '$context.routeKey',
-  status: '$context.status',
-  responseLatencyMs: '$context.responseLatency',
-  integrationLatencyMs: '$context.integrationLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationError: '$context.integrationErrorMessage',
-  authorizerError: '$context.authorizer.error',
-  error: '$context.error.message',
-  method: '$context.httpMethod',
-  path: '$context.path',
-  protocol: '$context.protocol',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  responseLength: '$context.responseLength',
-} as const;
-
-/** The key under which the access log writes `variable`, e.g. `status` for `$context.status`. */
-export function accessLogKeyOf(variable: (typeof accessLogFields)[keyof typeof accessLogFields]): keyof typeof accessLogFields {
-  const entry = Object.entries(accessLogFields).find(([, value]) => value === variable);
-  if (!entry) throw new Error(`the access log does not write ${variable}`);
-  return entry[0] as keyof typeof accessLogFields;
-}
-
-const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
 
 export class FriendshipStack extends Stack {
   readonly config: StageConfig;
+  readonly upstreamSecret: UpstreamSecret;
+  readonly operationFunctions: OperationFunctions;
+  readonly friendshipApi: FriendshipApi;
+  readonly monitoring: Monitoring;
+  /** Shortcuts to the parts other stacks and the tests use most. */
+  readonly functions: Readonly<Record<OperationName, NodejsFunction>>;
+  readonly gamepotAuthorizer: NodejsFunction | undefined;
+  readonly functionTimeout: Duration;
+  readonly authorizerTimeout: Duration | undefined;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /** The invoke URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/`. */
   readonly apiUrl: string;
-  readonly functions: Readonly<Record<OperationName, NodejsFunction>>;
   readonly routes: Readonly<Record<OperationName, HttpRoute>>;
-  readonly upstreamSecret: UpstreamSecret;
   readonly accessLogs: LogGroup;
-  readonly monitoring: Monitoring;
-  /** The deployed function timeout, derived from the functions' deadlines (lib/timeouts.ts). */
-  readonly functionTimeout: Duration;
-  /** `auth.mode: gamepot` only: the Lambda REQUEST authorizer of the player routes, and its timeout. */
-  readonly gamepotAuthorizer: NodejsFunction | undefined;
-  readonly authorizerTimeout: Duration | undefined;
 
   constructor(scope: Construct, id: string, props: FriendshipStackProps) {
     super(scope, id, {
@@ -92,126 +53,45 @@ export class FriendshipStack extends Stack {
       ...props,
     });
     const { config } = props;
+    const { stage } = config;
     this.config = config;
     Tags.of(this).add('project', 'friendship-bff');
-    Tags.of(this).add('stage', config.stage);
+    Tags.of(this).add('stage', stage);
 
-    this.upstreamSecret = new UpstreamSecret(this, 'UpstreamSecret', { stage: config.stage, config: config.secret });
-    const logRemoval = config.logs.removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    this.functionTimeout = Duration.millis(functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs }));
-
-    /** Every function, the authorizer included, is built the same way: bundling, log group, own role, secret read. */
-    const buildFunction = (name: FunctionName, description: string, timeout: Duration, environment: Record<string, string>): NodejsFunction => {
-      const built = new OperationFunction(this, pascal(name), {
-        name,
-        functionName: functionNameOf(config.stage, name),
-        description: `Friendship BFF (${config.stage}): ${description}`,
-        timeout,
-        memoryMb: config.functions.memoryMb,
-        reservedConcurrency: config.functions.reservedConcurrency,
-        logLevel: config.functions.logLevel,
-        logRetention: config.logs.retentionDays,
-        logRemoval,
-        environment,
-      });
-      this.upstreamSecret.grantRead(built.role);
-      return built.function;
-    };
-
-    // The variables of functions/core/config.ts. SECRET_ID names the secret; its value is read at run time.
-    const secretEnvironment: Record<string, string> = {
-      ...functionEnvironment({ secretId: this.upstreamSecret.secretId, secretTtlSeconds: config.secret.ttlSeconds, secretTimeoutMs: config.secret.timeoutMs }),
-      POWERTOOLS_SERVICE_NAME: 'friendship-bff',
-    };
-
-    if (config.auth.mode === 'gamepot') {
-      const loginauthTimeoutMs = settings.loginauthTimeoutMs.default;
-      this.authorizerTimeout = Duration.millis(authorizerTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, loginauthTimeoutMs }));
-      // It reads the secret (for the project id) and calls loginauth; it never calls the friendship API.
-      this.gamepotAuthorizer = buildFunction('gamepot-authorizer', 'the GamePot session authorizer of the player routes', this.authorizerTimeout, {
-        ...secretEnvironment,
-        // Written out, so the deployed function says where it checks sessions.
-        ...functionEnvironment({ loginauthUrl: settings.loginauthUrl.default, loginauthTimeoutMs }),
-      });
-    } else {
-      this.gamepotAuthorizer = undefined;
-      this.authorizerTimeout = undefined;
-    }
-    const authorizers = routeAuthorizers(config.auth, { gamepotAuthorizer: this.gamepotAuthorizer });
-
-    const environment: Record<string, string> = {
-      ...secretEnvironment,
-      ...functionEnvironment({
-        provider: config.upstream.provider,
-        upstreamTimeoutMs: config.upstream.timeoutMs,
-        // In gamepot mode the functions read the authorizer's `playerId` context key instead, and no claim is named.
-        playerIdClaim: authorizers.playerIdClaim,
-        upstreamBaseUrl: config.upstream.baseUrl,
-      }),
-    };
-
-    const functions = {} as Record<OperationName, NodejsFunction>;
-    for (const name of operationNames) {
-      functions[name] = buildFunction(name, `${operations[name].method} ${operations[name].path}`, this.functionTimeout, environment);
-    }
-    this.functions = functions;
-
-    // The same policy the local API applies (lib/cors.ts).
-    const cors = corsPolicyOf(config.cors);
-    this.api = new HttpApi(this, 'Api', {
-      apiName: stackNameOf(config.stage),
-      description: `Friendship BFF (${config.stage})`,
-      // Our own stage below carries the throttling and the access log.
-      createDefaultStage: false,
-      corsPreflight: cors
-        ? {
-            allowOrigins: [...cors.allowOrigins],
-            allowMethods: cors.allowMethods.map((method) => CorsHttpMethod[method]),
-            allowHeaders: [...cors.allowHeaders],
-            exposeHeaders: [...cors.exposeHeaders],
-            maxAge: Duration.seconds(cors.maxAgeSeconds),
-          }
-        : undefined,
-    });
-
-    const routeResources = {} as Record<OperationName, HttpRoute>;
-    for (const name of operationNames) {
-      const route = operations[name];
-      routeResources[name] = new HttpRoute(this.api, pascal(name), {
-        httpApi: this.api,
-        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${pascal(name)}Integration`, functions[name], {
-          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-        }),
-        authorizer: authorizerFor(authorizers, route.access),
-      });
-    }
-    this.routes = routeResources;
-
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: config.logs.retentionDays, removalPolicy: logRemoval });
-    this.apiStage = new HttpStage(this, 'Stage', {
-      httpApi: this.api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(this.accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
-      },
-    });
-    this.apiUrl = this.apiStage.url;
-
+    this.upstreamSecret = new UpstreamSecret(this, 'UpstreamSecret', { stage, config: config.secret });
+    this.operationFunctions = new OperationFunctions(this, 'Functions', { stage, secret: this.upstreamSecret, config });
+    const authorizers = routeAuthorizers(config.auth, { gamepotAuthorizer: this.operationFunctions.gamepotAuthorizer });
+    this.friendshipApi = new FriendshipApi(this, 'FriendshipApi', { stage, functions: this.operationFunctions.functions, authorizers, config });
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      stage: config.stage,
-      api: this.api,
+      stage,
+      api: this.friendshipApi.api,
       // The authorizer too: if it fails or is throttled, every player route answers 500.
-      functions: this.gamepotAuthorizer ? { ...functions, 'gamepot-authorizer': this.gamepotAuthorizer } : functions,
+      functions: this.operationFunctions.all,
       // The 429s the stage's throttle answers never reach a function: only the access log sees them.
-      accessLog: { logGroup: this.accessLogs, statusKey: accessLogKeyOf('$context.status') },
+      accessLog: { logGroup: this.friendshipApi.accessLogs, statusKey: accessLogKeyOf('$context.status') },
       alarms: config.alarms,
     });
 
+    this.functions = this.operationFunctions.functions;
+    this.gamepotAuthorizer = this.operationFunctions.gamepotAuthorizer;
+    this.functionTimeout = this.operationFunctions.functionTimeout;
+    this.authorizerTimeout = this.operationFunctions.authorizerTimeout;
+    this.api = this.friendshipApi.api;
+    this.apiStage = this.friendshipApi.apiStage;
+    this.apiUrl = this.friendshipApi.url;
+    this.routes = this.friendshipApi.routes;
+    this.accessLogs = this.friendshipApi.accessLogs;
     this.outputs();
+  }
+
+  /**
+   * A grouping construct's id is left out of its resources' logical IDs (lib/logical-ids.ts),
+   * so the IDs are those of a stack that held the resources itself. CDK's own rule computes
+   * the ID from the remaining path.
+   */
+  protected override allocateLogicalId(element: CfnElement): string {
+    const scopes = element.node.scopes.filter((scope) => !isGrouping(scope));
+    return super.allocateLogicalId({ stack: element.stack, node: { scopes } } as unknown as CfnElement);
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   Dashboard,
   GraphWidget,
   MathExpression,
+  Metric,
   TextWidget,
   TreatMissingData,
   type IMetric,
@@ -46,12 +47,26 @@ interface AlarmRule {
 }
 
 export interface MonitoringProps {
+  /** The stage's name: the dashboard is `FriendshipBff-<stage>`, the metrics `FriendshipBff/<stage>`. */
   readonly stage: string;
   readonly api: IHttpApi;
+  /** Every function the stage runs, by name: their errors and throttles are summed for the alarms. */
   readonly functions: Readonly<Record<string, IFunction>>;
   /** The stage's JSON access log, and the key its lines carry `$context.status` under. */
   readonly accessLog: { readonly logGroup: ILogGroup; readonly statusKey: string };
+  /** Thresholds and where alarms go (lib/stage-config.ts has their defaults). */
   readonly alarms: StageConfig['alarms'];
+}
+
+/** The metrics the alarms and the dashboard share. */
+interface StageMetrics {
+  readonly requests: Metric;
+  readonly serverErrors: Metric;
+  readonly serverErrorRate: IMetric;
+  readonly p99: IMetric;
+  readonly throttles: IMetric;
+  readonly errors: IMetric;
+  readonly throttledRequests: IMetric;
 }
 
 export class Monitoring extends Construct {
@@ -65,111 +80,131 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { api, alarms: settings, stage } = props;
-    this.stage = stage;
-    const functions = Object.entries(props.functions);
+    this.stage = props.stage;
+    this.topics.push(...this.alarmTopics(props.alarms));
+    this.throttledRequestsFilter = this.throttledRequestsCounter(props.accessLog);
+    const metrics = this.metricsOf(props);
+    this.addAlarms(metrics, props.alarms);
+    this.dashboard = this.buildDashboard(metrics, props);
+  }
 
+  private alarmTopics(settings: MonitoringProps['alarms']): ITopic[] {
+    const topics: ITopic[] = [];
     if (settings.email) {
-      const topic = new Topic(this, 'AlarmTopic', { displayName: `Friendship BFF (${stage}) alarms`, enforceSSL: true });
+      const topic = new Topic(this, 'AlarmTopic', { displayName: `Friendship BFF (${this.stage}) alarms`, enforceSSL: true });
       topic.addSubscription(new EmailSubscription(settings.email));
       acknowledge(topic, {
         id: 'Serverless::Serverless-SNSRedrivePolicy',
         reason: 'An email subscription for alarms: SNS retries delivery, and the alarm state stays in CloudWatch and on the dashboard if an email is lost.',
       });
-      this.topics.push(topic);
+      topics.push(topic);
     }
-    if (settings.topicArn) this.topics.push(Topic.fromTopicArn(this, 'ExistingAlarmTopic', settings.topicArn));
+    if (settings.topicArn) topics.push(Topic.fromTopicArn(this, 'ExistingAlarmTopic', settings.topicArn));
+    return topics;
+  }
 
-    const requests = api.metric('Count', { statistic: 'Sum', period: PERIOD });
-    const serverErrors = api.metricServerError({ period: PERIOD });
-    const serverErrorRate = new MathExpression({
-      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-      usingMetrics: { requests, errors: serverErrors },
-      label: '5xx rate (%)',
-      period: PERIOD,
-    });
-    const p99 = api.metricLatency({ statistic: 'p99', period: PERIOD, label: 'p99 latency' });
-    const sumOver = (label: string, metricOf: (fn: IFunction) => IMetric) =>
-      new MathExpression({
-        expression: functions.map((_, index) => `m${index}`).join(' + '),
-        usingMetrics: Object.fromEntries(functions.map(([, fn], index) => [`m${index}`, metricOf(fn)])),
-        label,
-        period: PERIOD,
-      });
-    const throttles = sumOver('function throttles', (fn) => fn.metricThrottles({ statistic: 'Sum', period: PERIOD }));
-    const errors = sumOver('function errors', (fn) => fn.metricErrors({ statistic: 'Sum', period: PERIOD }));
-
-    // API Gateway publishes no metric for the requests the stage's rate/burst limit refuses
-    // (they are 4xx, and no function runs): count the access log's 429 lines instead. This also
-    // counts the vendor's 429s that the functions pass on (UPSTREAM_RATE_LIMITED): players are
-    // refused either way; the log lines' integrationStatus tells them apart ("-": no function ran).
-    this.throttledRequestsFilter = new MetricFilter(this, 'ThrottledRequestsFilter', {
-      logGroup: props.accessLog.logGroup,
+  /**
+   * API Gateway publishes no metric for the requests the stage's rate/burst limit refuses
+   * (they are 4xx, and no function runs): count the access log's 429 lines instead. This also
+   * counts the vendor's 429s that the functions pass on (UPSTREAM_RATE_LIMITED): players are
+   * refused either way; the log lines' integrationStatus tells them apart ("-": no function ran).
+   */
+  private throttledRequestsCounter(accessLog: MonitoringProps['accessLog']): MetricFilter {
+    return new MetricFilter(this, 'ThrottledRequestsFilter', {
+      logGroup: accessLog.logGroup,
       // The access log writes every value as a JSON string, so the status is compared as "429".
-      filterPattern: FilterPattern.stringValue(`$.${props.accessLog.statusKey}`, '=', '429'),
-      metricNamespace: metricNamespaceOf(stage),
+      filterPattern: FilterPattern.stringValue(`$.${accessLog.statusKey}`, '=', '429'),
+      metricNamespace: metricNamespaceOf(this.stage),
       metricName: THROTTLED_REQUESTS_METRIC,
       metricValue: '1',
       // Every other access log line counts 0: the graph shows "none" rather than "no data".
       defaultValue: 0,
       unit: Unit.COUNT,
     });
-    const throttledRequests = this.throttledRequestsFilter.metric({ statistic: 'Sum', period: PERIOD, label: 'requests answered 429' });
+  }
 
+  private metricsOf({ api, functions }: MonitoringProps): StageMetrics {
+    const requests = api.metric('Count', { statistic: 'Sum', period: PERIOD });
+    const serverErrors = api.metricServerError({ period: PERIOD });
+    const all = Object.values(functions);
+    const sumOver = (label: string, metricOf: (fn: IFunction) => IMetric) =>
+      new MathExpression({
+        expression: all.map((_, index) => `m${index}`).join(' + '),
+        usingMetrics: Object.fromEntries(all.map((fn, index) => [`m${index}`, metricOf(fn)])),
+        label,
+        period: PERIOD,
+      });
+    return {
+      requests,
+      serverErrors,
+      serverErrorRate: new MathExpression({
+        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+        usingMetrics: { requests, errors: serverErrors },
+        label: '5xx rate (%)',
+        period: PERIOD,
+      }),
+      p99: api.metricLatency({ statistic: 'p99', period: PERIOD, label: 'p99 latency' }),
+      throttles: sumOver('function throttles', (fn) => fn.metricThrottles({ statistic: 'Sum', period: PERIOD })),
+      errors: sumOver('function errors', (fn) => fn.metricErrors({ statistic: 'Sum', period: PERIOD })),
+      throttledRequests: this.throttledRequestsFilter.metric({ statistic: 'Sum', period: PERIOD, label: 'requests answered 429' }),
+    };
+  }
+
+  private addAlarms(metrics: StageMetrics, settings: MonitoringProps['alarms']): void {
     const above = ComparisonOperator.GREATER_THAN_THRESHOLD;
     const any = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
     const rate = settings.serverErrorRatePercent;
     const latency = settings.p99LatencyMs;
     // 2 of 3 five-minute periods: one bad burst is not a page.
-    this.alarm('ServerErrorRate', { metric: serverErrorRate, threshold: rate, comparison: above, periods: 3, datapoints: 2 }, `5xx answers above ${rate}% of requests`);
-    this.alarm('P99Latency', { metric: p99, threshold: latency, comparison: above, periods: 3, datapoints: 3 }, `p99 latency above ${latency} ms for 15 minutes`);
+    this.alarm('ServerErrorRate', { metric: metrics.serverErrorRate, threshold: rate, comparison: above, periods: 3, datapoints: 2 }, `5xx answers above ${rate}% of requests`);
+    this.alarm('P99Latency', { metric: metrics.p99, threshold: latency, comparison: above, periods: 3, datapoints: 3 }, `p99 latency above ${latency} ms for 15 minutes`);
     // Throttles mean the reserved concurrency (or the account's) is exhausted: players get 5xx.
-    this.alarm('Throttles', { metric: throttles, threshold: 1, comparison: any, periods: 1, datapoints: 1 }, 'a function was throttled');
+    this.alarm('Throttles', { metric: metrics.throttles, threshold: 1, comparison: any, periods: 1, datapoints: 1 }, 'a function was throttled');
     // Errors count only unhandled failures (crashes, timeouts); expected faults are answered in the envelope.
-    this.alarm('FunctionErrors', { metric: errors, threshold: 1, comparison: any, periods: 1, datapoints: 1 }, 'a function failed (crash or timeout)');
+    this.alarm('FunctionErrors', { metric: metrics.errors, threshold: 1, comparison: any, periods: 1, datapoints: 1 }, 'a function failed (crash or timeout)');
     // Players refused with 429: the stage's throttle is too low for the traffic (or a client floods it), or the vendor limits us.
     const refused = settings.throttledRequestsPer5Min;
     this.alarm(
       'ThrottledRequests',
-      { metric: throttledRequests, threshold: refused, comparison: any, periods: 1, datapoints: 1 },
+      { metric: metrics.throttledRequests, threshold: refused, comparison: any, periods: 1, datapoints: 1 },
       `${refused} or more requests answered 429 in 5 minutes (the stage's throttle.rateLimit/burstLimit, or the vendor's rate limit passed on)`,
     );
+  }
 
-    this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `FriendshipBff-${stage}`,
-      defaultInterval: Duration.hours(3),
-    });
+  private buildDashboard(metrics: StageMetrics, { api, functions, alarms: settings }: MonitoringProps): Dashboard {
+    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `FriendshipBff-${this.stage}`, defaultInterval: Duration.hours(3) });
     // cfn-lint 1.51's schema of AWS::CloudWatch::Dashboard predates its Tags (filled by the stack's tags): E3002 on this resource only.
-    (this.dashboard.node.defaultChild as CfnDashboard).addMetadata('cfn-lint', { config: { ignore_checks: ['E3002'] } });
-    const perFunction = (metricOf: (fn: IFunction, label: string) => IMetric) => functions.map(([name, fn]) => metricOf(fn, name));
-    this.dashboard.addWidgets(
-      new TextWidget({ markdown: `# Friendship BFF (${stage})\nAlarms: 5xx rate, p99 latency, requests answered 429, function throttles, function errors.`, width: 24, height: 2 }),
+    (dashboard.node.defaultChild as CfnDashboard).addMetadata('cfn-lint', { config: { ignore_checks: ['E3002'] } });
+    const perFunction = (metricOf: (fn: IFunction, label: string) => IMetric) => Object.entries(functions).map(([name, fn]) => metricOf(fn, name));
+    dashboard.addWidgets(
+      new TextWidget({ markdown: `# Friendship BFF (${this.stage})\nAlarms: 5xx rate, p99 latency, requests answered 429, function throttles, function errors.`, width: 24, height: 2 }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'Requests and errors',
-        left: [requests.with({ label: 'requests' }), api.metricClientError({ period: PERIOD, label: '4xx' }), serverErrors.with({ label: '5xx' })],
-        right: [serverErrorRate],
+        left: [metrics.requests.with({ label: 'requests' }), api.metricClientError({ period: PERIOD, label: '4xx' }), metrics.serverErrors.with({ label: '5xx' })],
+        right: [metrics.serverErrorRate],
         width: 8,
       }),
       new GraphWidget({
         title: 'Latency (ms)',
-        left: [api.metricLatency({ statistic: 'p50', period: PERIOD, label: 'p50' }), p99, api.metricIntegrationLatency({ statistic: 'p99', period: PERIOD, label: 'integration p99' })],
+        left: [api.metricLatency({ statistic: 'p50', period: PERIOD, label: 'p50' }), metrics.p99, api.metricIntegrationLatency({ statistic: 'p99', period: PERIOD, label: 'integration p99' })],
         leftAnnotations: [{ value: settings.p99LatencyMs, label: 'p99 alarm' }],
         width: 8,
       }),
       new GraphWidget({
         title: 'Requests answered 429 (throttled)',
-        left: [throttledRequests],
-        leftAnnotations: [{ value: refused, label: '429 alarm' }],
+        left: [metrics.throttledRequests],
+        leftAnnotations: [{ value: settings.throttledRequestsPer5Min, label: '429 alarm' }],
         width: 8,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({ title: 'Function errors', left: perFunction((fn, label) => fn.metricErrors({ statistic: 'Sum', period: PERIOD, label })), width: 8 }),
       new GraphWidget({ title: 'Function throttles', left: perFunction((fn, label) => fn.metricThrottles({ statistic: 'Sum', period: PERIOD, label })), width: 8 }),
       new GraphWidget({ title: 'Function duration p99 (ms)', left: perFunction((fn, label) => fn.metricDuration({ statistic: 'p99', period: PERIOD, label })), width: 8 }),
     );
+    return dashboard;
   }
 
   private alarm(id: string, rule: AlarmRule, description: string): void {

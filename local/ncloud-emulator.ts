@@ -1,6 +1,6 @@
 /**
  * A stateful Ncloud Chat / GamePot friendship API on loopback, following
- * ../shared/upstream.md: request, accept, reject, end, list by status and bulk;
+ * docs/vendor-contract.md: request, accept, reject, end, list by status and bulk;
  * both success generations and every error form; fault hooks; and GamePot's
  * `loginauth`. State is kept in memory. Used by the tests, the benchmark and
  * `npm start`.

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { operationNames, operations, type OperationName } from '../../functions/operations.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import { STACK_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
-import { accessLogFields, accessLogKeyOf, functionNameOf, type FriendshipStack } from '../../lib/friendship-stack.js';
+import type { FriendshipStack } from '../../lib/friendship-stack.js';
+import { accessLogFields, accessLogKeyOf } from '../../lib/friendship-api.js';
+import { functionNameOf } from '../../lib/names.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 

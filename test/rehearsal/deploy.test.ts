@@ -18,7 +18,7 @@ import { functionEnvironment, settings } from '../../functions/core/config.js';
 import { answers } from '../../functions/core/response-schemas.js';
 import { operationNames, operations, type OperationName } from '../../functions/operations.js';
 import { bundleFile, functionNames, type FunctionName } from '../../lib/bundling.js';
-import { functionNameOf } from '../../lib/friendship-stack.js';
+import { functionNameOf } from '../../lib/names.js';
 import { FunctionContainer } from '../../local/function-container.js';
 import { NcloudEmulator } from '../../local/ncloud-emulator.js';
 import { httpEvent, type HttpAnswer } from '../support/fixtures.js';

@@ -46,6 +46,16 @@ export const lifecycle = {
     expect(await seenBy(a, b)).toEqual([only('accepted', b.id), only('accepted', a.id)]);
   },
 
+  async reject(sender: Player, recipient: Player): Promise<void> {
+    const rejected = await recipient.reject(sender.id);
+    expect(rejected.status).toBe(200);
+    expect(friendshipOf(rejected)).toMatchObject({ status: 'rejected', user_id: recipient.id, friend_id: sender.id });
+  },
+
+  async seeRejected(sender: Player, recipient: Player): Promise<void> {
+    expect(await seenBy(sender, recipient)).toEqual([only('rejected', recipient.id), only('rejected', sender.id)]);
+  },
+
   /** Through the query, as a client that cannot send a DELETE body. */
   async end(by: Player, other: Player): Promise<void> {
     const ended = await by.end(other.id, 'query');

@@ -13,7 +13,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../lib/bundling.js';
-import { stackNameOf } from '../../lib/friendship-stack.js';
+import { stackNameOf } from '../../lib/names.js';
 import { loadStageConfig, type StageConfig } from '../../lib/stage-config.js';
 import { defaultSecretName } from '../../lib/upstream-secret.js';
 import { runOrThrow } from './command.js';
