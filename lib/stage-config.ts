@@ -6,7 +6,7 @@
  * synth time; a bad or missing value fails with its key and what is expected.
  */
 import * as z from 'zod';
-import { settings, upstreamProviders, type NumberSetting } from '../functions/core/config.js';
+import { rateLimitNames, rateLimitSettings, settings, upstreamProviders, type NumberSetting, type RateLimitName } from '../functions/core/config.js';
 import { asRecord } from '../functions/core/json.js';
 import {
   API_AUTHORIZER_LIMIT_MS,
@@ -42,6 +42,11 @@ const int = (min: number, max: number, what: string) => {
 
 /** A stage key that sets one function variable: that variable's bounds and default. */
 const functionSetting = (setting: NumberSetting) => int(setting.min, setting.max, setting.env).default(setting.default);
+
+/** guard.limits: each rate limit by its name in functions/core/config.ts, with that setting's bounds and default. */
+const guardLimits = z
+  .strictObject(Object.fromEntries(rateLimitNames.map((name) => [name, functionSetting(rateLimitSettings[name])])) as Record<RateLimitName, ReturnType<typeof functionSetting>>)
+  .prefault({});
 
 /** CloudWatch Logs accepts only these retention periods. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -173,6 +178,21 @@ const stageConfigSchema = z
       .strictObject({
         retentionDays: retentionDays.default(30),
         /** `destroy` deletes the log groups with the stack; `retain` keeps them. */
+        removal: z.enum(['destroy', 'retain'], expecting("'destroy' or 'retain'")).default('destroy'),
+      })
+      .prefault({}),
+    /** The player guard (docs/guard.md): rate limits per player, kept in the stage's DynamoDB table. */
+    guard: z
+      .strictObject({
+        /** false: no rate limits at all (a load-test stage, say); the table still exists. */
+        enabled: z.boolean(expecting('true or false')).default(settings.guardEnabled.default),
+        /** One store call. */
+        timeoutMs: functionSetting(settings.guardTimeoutMs),
+        /** Calls per window per player; 0 turns that limit off. */
+        limits: guardLimits,
+        /** Point-in-time recovery on the guard table (on in prod). */
+        pointInTimeRecovery: z.boolean(expecting('true or false')).default(false),
+        /** `retain` keeps the table when the stack is deleted. */
         removal: z.enum(['destroy', 'retain'], expecting("'destroy' or 'retain'")).default('destroy'),
       })
       .prefault({}),

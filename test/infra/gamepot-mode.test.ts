@@ -16,7 +16,7 @@ import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import type { FriendshipStack } from '../../lib/friendship-stack.js';
 import { functionNameOf } from '../../lib/names.js';
 import { loadStageConfig, StageConfigError } from '../../lib/stage-config.js';
-import { STACK_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
+import { STAGE_WITHOUT_PITR_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
 import { API_AUTHORIZER_LIMIT_MS, authorizerTimeoutMs, MAX_AUTHORIZER_TIMEOUT_MS } from '../../lib/timeouts.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -114,6 +114,7 @@ describe('the seventh function, gamepot-authorizer', () => {
       SECRET_TTL_SECONDS: '300',
       SECRET_TIMEOUT_MS: '2000',
       GAMEPOT_LOGINAUTH_URL: 'https://gamepot.apigw.ntruss.com/gpapps/v1/loginauth',
+      GUARD_ENABLED: 'false',
       LOGINAUTH_TIMEOUT_MS: '2000',
       POWERTOOLS_SERVICE_NAME: 'friendship-bff',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
@@ -248,7 +249,7 @@ describe('monitoring and checks in gamepot mode', () => {
   });
 
   it('leaves no unacknowledged cdk-nag finding, and every acknowledgement carries its reason', () => {
-    expectOnlyReasonedAcknowledgements(readNagReport(app.outdir), STACK_ACKNOWLEDGEMENTS);
+    expectOnlyReasonedAcknowledgements(readNagReport(app.outdir), STAGE_WITHOUT_PITR_ACKNOWLEDGEMENTS);
   });
 
   it("outputs the authorizer's function name besides the six operations'", () => {
