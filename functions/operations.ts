@@ -8,7 +8,7 @@
  */
 import type * as z from 'zod/mini';
 import type { RateLimitName } from './core/config.js';
-import type { ErrorCode } from './core/errors.js';
+import { guardRefusalCodes, type ErrorCode } from './core/errors.js';
 import type { AnswerName } from './core/response-schemas.js';
 import { LIST_DEFAULT_LIMIT, bulkAddInput, friendPairInput, friendRequestInput, listFriendshipsInput } from './core/schemas.js';
 
@@ -74,7 +74,7 @@ const SHARED: readonly ErrorCode[] = [
 ];
 
 /** What the player guard answers: over a rate limit, or no decision possible (it fails closed). */
-const GUARDED: readonly ErrorCode[] = ['RATE_LIMITED', 'GUARD_UNAVAILABLE'];
+const GUARDED: readonly ErrorCode[] = guardRefusalCodes;
 /** The limits of each kind of player call. */
 const FRIEND_REQUEST_LIMITS: readonly RateLimitName[] = ['friendRequestsPerMinute', 'friendRequestsPerDay', 'friendRequestsToSamePlayerPerDay'];
 const CHANGE_LIMITS: readonly RateLimitName[] = ['changesPerMinute'];

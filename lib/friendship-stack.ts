@@ -12,7 +12,7 @@ import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { operationNames, type OperationName } from '../functions/operations.js';
+import { operationNames, operations, type OperationName } from '../functions/operations.js';
 import { routeAuthorizers } from './authorizers.js';
 import { flattenCfnReference } from './cfn-reference.js';
 import { accessLogKeyOf, FriendshipApi } from './friendship-api.js';
@@ -74,6 +74,8 @@ export class FriendshipStack extends Stack {
       api: this.friendshipApi.api,
       // The authorizer too: if it fails or is throttled, every player route answers 500.
       functions: this.operationFunctions.all,
+      // Only the rate-limited operations run the guard; the bulk route never does.
+      guardedFunctions: Object.fromEntries(operationNames.filter((name) => operations[name].rateLimits.length > 0).map((name) => [name, this.operationFunctions.functions[name]])),
       // The 429s the stage's throttle answers never reach a function: only the access log sees them.
       accessLog: { logGroup: this.friendshipApi.accessLogs, statusKey: accessLogKeyOf('$context.status') },
       alarms: config.alarms,

@@ -25,6 +25,9 @@ const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3_600;
 /** alarms.throttledRequestsPer5Min: a few clients retrying a burst stay under it; a stage at its limit does not. */
 const DEFAULT_THROTTLED_REQUESTS_PER_5_MIN = 50;
 
+/** alarms.guardUnavailablePer5Min: a blip of the store is not a page; a store that keeps failing is (every player route is refused). */
+const DEFAULT_GUARD_UNAVAILABLE_PER_5_MIN = 5;
+
 /** Message for an issue: "is missing" when there was no value at all, so the fix is obvious. */
 const expecting = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? `is missing: expected ${what}` : `expected ${what}`),
@@ -212,6 +215,8 @@ const stageConfigSchema = z
          * throttle (throttle.rateLimit / burstLimit), or the vendor's rate limit passed on.
          */
         throttledRequestsPer5Min: int(1, 1_000_000, 'requests answered 429 in 5 minutes that alarm').default(DEFAULT_THROTTLED_REQUESTS_PER_5_MIN),
+        /** Calls answered 503 GUARD_UNAVAILABLE (the guard's store failing or slow) within one 5-minute period that alarm. */
+        guardUnavailablePer5Min: int(1, 1_000_000, 'calls answered GUARD_UNAVAILABLE in 5 minutes that alarm').default(DEFAULT_GUARD_UNAVAILABLE_PER_5_MIN),
       })
       .prefault({}),
   })

@@ -37,6 +37,11 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
+/** What the player guard refuses with (functions/core/guard.ts): each refusal is logged as `guard refused` with its code, and counted by code. */
+export const guardRefusalCodes = ['RATE_LIMITED', 'GUARD_UNAVAILABLE'] as const satisfies readonly ErrorCode[];
+/** The log line the guard writes for every refusal; a metric filter counts it by `code` (lib/monitoring.ts). */
+export const GUARD_REFUSED_MESSAGE = 'guard refused';
+
 export interface ErrorEnvelope {
   status: -1;
   code: ErrorCode;

@@ -7,7 +7,7 @@
  */
 import { rateLimitSettings, type GuardConfig } from './config.js';
 import type { Deadline } from './deadline.js';
-import { FriendshipFault } from './errors.js';
+import { FriendshipFault, GUARD_REFUSED_MESSAGE, isFault } from './errors.js';
 import { rateBucketKey } from './guard-keys.js';
 import type { GuardStore } from './guard-store.js';
 import { logger } from './logger.js';
@@ -38,13 +38,16 @@ export class Guard {
       });
   }
 
-  /** Throws RATE_LIMITED or GUARD_UNAVAILABLE; returns when the call may go on. */
+  /** Throws RATE_LIMITED or GUARD_UNAVAILABLE, each logged at INFO with its code; returns when the call may go on. */
   async admit(operation: Operation, call: GuardedCall, callId: string, deadline: Deadline): Promise<void> {
     const buckets = this.bucketsOf(operation, call);
     if (buckets.length === 0) return;
-    const verdict = await takeCall(this.store, buckets, callId, deadline);
+    const verdict = await takeCall(this.store, buckets, callId, deadline).catch((error: unknown) => {
+      if (isFault(error) && error.code === 'GUARD_UNAVAILABLE') logger.info(GUARD_REFUSED_MESSAGE, { code: error.code });
+      throw error;
+    });
     if (verdict.allowed) return;
-    logger.info('guard refused', { code: 'RATE_LIMITED', retryAfterSeconds: verdict.retryAfterSeconds });
+    logger.info(GUARD_REFUSED_MESSAGE, { code: 'RATE_LIMITED', retryAfterSeconds: verdict.retryAfterSeconds });
     throw new FriendshipFault('RATE_LIMITED', `Too many calls of this kind; try again in ${verdict.retryAfterSeconds} s.`, { retryAfter: String(verdict.retryAfterSeconds) });
   }
 }

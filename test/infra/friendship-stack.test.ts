@@ -267,7 +267,7 @@ describe('the API', () => {
 describe('monitoring', () => {
   it('alarms on the 5xx rate, p99 latency, throttles, function errors and 429 answers, and draws a dashboard', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     const byDescription = (text: string) => alarms.find((alarm) => String(alarm.AlarmDescription).includes(text));
     expect(byDescription('5xx answers above 5%')).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
     expect(byDescription('p99 latency above 5000 ms')).toMatchObject({
@@ -282,7 +282,7 @@ describe('monitoring', () => {
   });
 
   it("counts the access log's 429 lines (the stage's throttle refusals, which reach no function) with a metric filter", () => {
-    const filters = ofType('AWS::Logs::MetricFilter');
+    const filters = ofType('AWS::Logs::MetricFilter').filter(([, filter]) => JSON.stringify(filter.Properties.MetricTransformations).includes('ThrottledRequests'));
     expect(filters).toHaveLength(1);
     const [[, filter] = []] = filters;
     expect(filter?.Properties).toEqual({
@@ -316,6 +316,31 @@ describe('monitoring', () => {
     expect(body).toContain('Requests answered 429');
     expect(body).toContain('ThrottledRequests');
     expect(body).toContain('FriendshipBff/dev');
+  });
+});
+
+describe('guard refusals', () => {
+  it("are counted by code from each rate-limited function's own log group, graphed, and GUARD_UNAVAILABLE alarms (alarms.guardUnavailablePer5Min, default 5)", () => {
+    const filters = ofType('AWS::Logs::MetricFilter').filter(([, filter]) => JSON.stringify(filter.Properties.MetricTransformations).includes('GuardRefusals'));
+    const guardedLogGroups = operationNames.filter((name) => operations[name].rateLimits.length > 0).map((name) => (functionProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+    expect(filters.map(([, filter]) => (filter.Properties.LogGroupName as { Ref: string }).Ref).sort()).toEqual([...guardedLogGroups].sort());
+    for (const [, filter] of filters) {
+      expect(filter.Properties).toMatchObject({
+        FilterPattern: '{ $.message = "guard refused" }',
+        MetricTransformations: [{ MetricNamespace: 'FriendshipBff/dev', MetricName: 'GuardRefusals', MetricValue: '1', Dimensions: [{ Key: 'code', Value: '$.code' }], Unit: 'Count' }],
+      });
+    }
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, alarm]) => JSON.stringify(alarm.Properties.Metrics).includes('"GuardRefusals"'));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.[1].Properties).toMatchObject({
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Metrics: [{ MetricStat: { Metric: { Namespace: 'FriendshipBff/dev', MetricName: 'GuardRefusals', Dimensions: [{ Name: 'code', Value: 'GUARD_UNAVAILABLE' }] }, Period: 300, Stat: 'Sum' } }],
+    });
+    const [[, dashboard] = []] = ofType('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    expect(body).toContain('Guard refusals by code');
+    expect(body).toContain('RATE_LIMITED');
   });
 });
 

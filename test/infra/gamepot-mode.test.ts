@@ -236,7 +236,7 @@ describe('the Lambda REQUEST authorizer', () => {
 describe('monitoring and checks in gamepot mode', () => {
   it('counts the authorizer in the function errors and throttles alarms, and draws it on the dashboard', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const text of ['function failed', 'throttled']) {
       const alarm = alarms.find((candidate) => String(candidate.AlarmDescription).includes(text));
       // Seven functions and the sum.

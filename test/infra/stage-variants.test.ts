@@ -69,8 +69,8 @@ describe('prod: a secret imported by name, email alarms, a concurrency cap', () 
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     const alarms = prod.ofType('AWS::CloudWatch::Alarm');
-    // The 429 alarm goes to the same topic as the other four.
-    expect(alarms).toHaveLength(5);
+    // The 429 and GUARD_UNAVAILABLE alarms go to the same topic as the other four.
+    expect(alarms).toHaveLength(6);
     expect(alarms.filter((alarm) => JSON.stringify(alarm.Properties.Metrics).includes('"ThrottledRequests"'))).toHaveLength(1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
@@ -142,7 +142,7 @@ describe('a secret imported by ARN, encrypted with a customer-managed key', () =
 
   it('alarms to the given topic, and passes cdk-nag', () => {
     const alarms = qa.ofType('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
     expect(qa.unacknowledged).toEqual([]);
   });
