@@ -83,7 +83,9 @@ export class OperationFunctions extends Construct {
       this.authorizerTimeout = undefined;
     }
 
-    this.functionTimeout = Duration.millis(functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs }));
+    this.functionTimeout = Duration.millis(
+      functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs, guardTimeoutMs: config.guard.enabled ? config.guard.timeoutMs : 0 }),
+    );
     const environment: Record<string, string> = {
       ...secretEnvironment,
       ...functionEnvironment({

@@ -232,12 +232,16 @@ const stageConfigSchema = z
         });
       }
     }
-    const timeoutMs = functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs });
+    const timeoutMs = functionTimeoutMs({
+      secretTimeoutMs: config.secret.timeoutMs,
+      upstreamTimeoutMs: config.upstream.timeoutMs,
+      guardTimeoutMs: config.guard.enabled ? config.guard.timeoutMs : 0,
+    });
     if (timeoutMs > MAX_FUNCTION_TIMEOUT_MS) {
       ctx.addIssue({
         code: 'custom',
         path: ['upstream', 'timeoutMs'],
-        message: `with secret.timeoutMs the function timeout would be ${timeoutMs / 1000} s; it must stay under the API's 30 s limit (at most ${MAX_FUNCTION_TIMEOUT_MS / 1000} s)`,
+        message: `with secret.timeoutMs and guard.timeoutMs the function timeout would be ${timeoutMs / 1000} s; it must stay under the API's 30 s limit (at most ${MAX_FUNCTION_TIMEOUT_MS / 1000} s)`,
       });
     }
   });

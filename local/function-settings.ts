@@ -42,5 +42,5 @@ export function localFunctionEnvironment(input: LocalFunctionSettings): Record<s
 /** The timeout the stack deploys for `name`, from the deadlines the functions will read in `environment` (lib/timeouts.ts). */
 export function deployedTimeoutMs(name: string, environment: Record<string, string>): number {
   const deadlines = readConfig(environment);
-  return name === 'gamepot-authorizer' ? authorizerTimeoutMs(deadlines) : functionTimeoutMs(deadlines);
+  return name === 'gamepot-authorizer' ? authorizerTimeoutMs(deadlines) : functionTimeoutMs({ ...deadlines, guardTimeoutMs: deadlines.guard?.timeoutMs ?? 0 });
 }

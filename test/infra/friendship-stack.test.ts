@@ -51,7 +51,8 @@ describe('the functions', () => {
       const props = functionProps(name);
       expect(props.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
       expect(props.Architectures).toEqual(['arm64']);
-      expect(props.Timeout).toBe(15);
+      // One guard store call + 2 secret reads + 2 vendor calls + 1 s (lib/timeouts.ts).
+      expect(props.Timeout).toBe(16);
       const environment = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Number(environment.UPSTREAM_TIMEOUT_MS)).toBeLessThan((props.Timeout as number) * 1000);
       expect(props.Timeout).toBeLessThan(30);

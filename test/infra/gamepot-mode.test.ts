@@ -150,7 +150,7 @@ describe('the operations in gamepot mode', () => {
       expect(variables.PLAYER_ID_CLAIM).toBeUndefined();
       expect(variables).toMatchObject({ UPSTREAM_PROVIDER: 'gamepot', UPSTREAM_TIMEOUT_MS: '5000', SECRET_TIMEOUT_MS: '2000' });
       expect(variables.LOGINAUTH_TIMEOUT_MS).toBeUndefined();
-      expect(propsOf(logicalIdOf(stack.functions[name])).Timeout).toBe(15);
+      expect(propsOf(logicalIdOf(stack.functions[name])).Timeout).toBe(16);
     }
   });
 });
