@@ -126,7 +126,7 @@ export function functionEnv(upstreams: Upstreams): Record<string, string> {
     AWS_SESSION_TOKEN: 'bench-only-session-token',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: upstreams.secrets.url,
     // The naive peer reads these two by the same names.
-    ...functionEnvironment({ secretId: SECRET_ARN, upstreamBaseUrl: upstreams.emulator.baseUrl }),
+    ...functionEnvironment({ secretId: SECRET_ARN, upstreamBaseUrl: upstreams.emulator.baseUrl, guardEnabled: false }),
   };
 }
 

@@ -55,6 +55,7 @@ Friendship BFF, running locally (player auth: ${stack.auth})
   OpenAPI             ${u}/openapi.json
   upstream            ${upstream}
   Secrets Manager     embedded endpoint at ${stack.secrets.url}
+  player guard        ${stack.guardStore ? `on: rate limits in table ${stack.guardStore.tableName}, embedded DynamoDB (dynalite) at ${stack.guardStore.url} (GUARD_ENABLED=false turns it off)` : 'off (GUARD_ENABLED=false)'}
 
 Walk through a friendship (copy and paste):
 ${walkthrough(stack)}

@@ -7,7 +7,8 @@
  * Lambda code, so the stack can import it.
  */
 import type * as z from 'zod/mini';
-import type { ErrorCode } from './core/errors.js';
+import type { RateLimitName } from './core/config.js';
+import { guardRefusalCodes, type ErrorCode } from './core/errors.js';
 import type { AnswerName } from './core/response-schemas.js';
 import { LIST_DEFAULT_LIMIT, bulkAddInput, friendPairInput, friendRequestInput, listFriendshipsInput } from './core/schemas.js';
 
@@ -48,6 +49,8 @@ export interface Operation {
   readonly errors: readonly ErrorCode[];
   /** The success body's schema, by its name in core/response-schemas.ts. */
   readonly answer: AnswerName;
+  /** The player guard's rate limits a player's call takes from (functions/core/guard.ts); none for trusted routes. */
+  readonly rateLimits: readonly RateLimitName[];
 }
 
 /** Refusals of a body before its schema is read. */
@@ -70,6 +73,13 @@ const SHARED: readonly ErrorCode[] = [
   'INTERNAL',
 ];
 
+/** What the player guard answers: over a rate limit, or no decision possible (it fails closed). */
+const GUARDED: readonly ErrorCode[] = guardRefusalCodes;
+/** The limits of each kind of player call. */
+const FRIEND_REQUEST_LIMITS: readonly RateLimitName[] = ['friendRequestsPerMinute', 'friendRequestsPerDay', 'friendRequestsToSamePlayerPerDay'];
+const CHANGE_LIMITS: readonly RateLimitName[] = ['changesPerMinute'];
+const LIST_LIMITS: readonly RateLimitName[] = ['listsPerMinute'];
+
 const OWN_ID = 'Your own id; leave it out (it comes from the session).';
 
 export const operations = {
@@ -80,8 +90,9 @@ export const operations = {
     summary: 'Send a friend request from the calling player to friendId.',
     input: friendRequestInput,
     http: { kind: 'body' },
-    errors: [...BODY, ...PAIR, 'MESSAGE_TOO_LONG', ...PLAYER, ...SHARED],
+    errors: [...BODY, ...PAIR, 'MESSAGE_TOO_LONG', ...PLAYER, ...GUARDED, ...SHARED],
     answer: 'FriendshipResult',
+    rateLimits: FRIEND_REQUEST_LIMITS,
   },
   'accept-friend': {
     method: 'POST',
@@ -90,8 +101,9 @@ export const operations = {
     summary: 'Accept the pending request that friendId sent to the calling player.',
     input: friendPairInput,
     http: { kind: 'body' },
-    errors: [...BODY, ...PAIR, ...PLAYER, ...SHARED],
+    errors: [...BODY, ...PAIR, ...PLAYER, ...GUARDED, ...SHARED],
     answer: 'FriendshipResult',
+    rateLimits: CHANGE_LIMITS,
   },
   'reject-friend': {
     method: 'POST',
@@ -100,8 +112,9 @@ export const operations = {
     summary: 'Reject the pending request that friendId sent to the calling player.',
     input: friendPairInput,
     http: { kind: 'body' },
-    errors: [...BODY, ...PAIR, ...PLAYER, ...SHARED],
+    errors: [...BODY, ...PAIR, ...PLAYER, ...GUARDED, ...SHARED],
     answer: 'FriendshipResult',
+    rateLimits: CHANGE_LIMITS,
   },
   'end-friendship': {
     method: 'DELETE',
@@ -116,8 +129,9 @@ export const operations = {
         { name: 'userId', description: OWN_ID },
       ],
     },
-    errors: [...BODY, ...PAIR, ...PLAYER, ...SHARED],
+    errors: [...BODY, ...PAIR, ...PLAYER, ...GUARDED, ...SHARED],
     answer: 'FriendshipResult',
+    rateLimits: CHANGE_LIMITS,
   },
   'list-friendships': {
     method: 'GET',
@@ -139,8 +153,9 @@ export const operations = {
         { name: 'limit', description: 'How many rows to answer at most.', default: LIST_DEFAULT_LIMIT },
       ],
     },
-    errors: ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'INVALID_INPUT', 'INVALID_ID', 'INVALID_STATUS', 'INVALID_PAGING', ...PLAYER, ...SHARED],
+    errors: ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_FIELD', 'INVALID_INPUT', 'INVALID_ID', 'INVALID_STATUS', 'INVALID_PAGING', ...PLAYER, ...GUARDED, ...SHARED],
     answer: 'FriendshipList',
+    rateLimits: LIST_LIMITS,
   },
   'bulk-add-friendships': {
     method: 'POST',
@@ -151,6 +166,7 @@ export const operations = {
     http: { kind: 'body' },
     errors: [...BODY, ...PAIR, 'TOO_MANY_PAIRS', 'DUPLICATE_PAIRS', 'TRUSTED_CALLER_ONLY', ...SHARED],
     answer: 'BulkAddResult',
+    rateLimits: [],
   },
 } as const satisfies Record<string, Operation>;
 

@@ -5,17 +5,18 @@
  * Each is a construct of its own; this stack composes them, offers the grants
  * other stacks need, and names the outputs.
  */
-import { CfnOutput, Stack, Tags, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Tags, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import type { Duration } from 'aws-cdk-lib';
 import type { HttpApi, HttpRoute, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { operationNames, type OperationName } from '../functions/operations.js';
+import { operationNames, operations, type OperationName } from '../functions/operations.js';
 import { routeAuthorizers } from './authorizers.js';
 import { flattenCfnReference } from './cfn-reference.js';
 import { accessLogKeyOf, FriendshipApi } from './friendship-api.js';
+import { GuardTable } from './guard-table.js';
 import { isGrouping } from './logical-ids.js';
 import { Monitoring } from './monitoring.js';
 import { acknowledge } from './nag.js';
@@ -32,6 +33,7 @@ export interface FriendshipStackProps extends StackProps {
 export class FriendshipStack extends Stack {
   readonly config: StageConfig;
   readonly upstreamSecret: UpstreamSecret;
+  readonly guardTable: GuardTable;
   readonly operationFunctions: OperationFunctions;
   readonly friendshipApi: FriendshipApi;
   readonly monitoring: Monitoring;
@@ -59,7 +61,12 @@ export class FriendshipStack extends Stack {
     Tags.of(this).add('stage', stage);
 
     this.upstreamSecret = new UpstreamSecret(this, 'UpstreamSecret', { stage, config: config.secret });
-    this.operationFunctions = new OperationFunctions(this, 'Functions', { stage, secret: this.upstreamSecret, config });
+    this.guardTable = new GuardTable(this, 'GuardTable', {
+      stage,
+      pointInTimeRecovery: config.guard.pointInTimeRecovery,
+      removalPolicy: config.guard.removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.operationFunctions = new OperationFunctions(this, 'Functions', { stage, secret: this.upstreamSecret, guardTable: this.guardTable, config });
     const authorizers = routeAuthorizers(config.auth, { gamepotAuthorizer: this.operationFunctions.gamepotAuthorizer });
     this.friendshipApi = new FriendshipApi(this, 'FriendshipApi', { stage, functions: this.operationFunctions.functions, authorizers, config });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -67,6 +74,8 @@ export class FriendshipStack extends Stack {
       api: this.friendshipApi.api,
       // The authorizer too: if it fails or is throttled, every player route answers 500.
       functions: this.operationFunctions.all,
+      // Only the rate-limited operations run the guard; the bulk route never does.
+      guardedFunctions: Object.fromEntries(operationNames.filter((name) => operations[name].rateLimits.length > 0).map((name) => [name, this.operationFunctions.functions[name]])),
       // The 429s the stage's throttle answers never reach a function: only the access log sees them.
       accessLog: { logGroup: this.friendshipApi.accessLogs, statusKey: accessLogKeyOf('$context.status') },
       alarms: config.alarms,

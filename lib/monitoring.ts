@@ -26,7 +26,9 @@ import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-log
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { GUARD_REFUSED_MESSAGE, guardRefusalCodes } from '../functions/core/errors.js';
 import { acknowledge } from './nag.js';
+import { pascal } from './names.js';
 import type { StageConfig } from './stage-config.js';
 
 const PERIOD = Duration.minutes(5);
@@ -35,6 +37,8 @@ const PERIOD = Duration.minutes(5);
 const metricNamespaceOf = (stage: string) => `FriendshipBff/${stage}`;
 /** Requests the API answered 429, counted from the access log. */
 const THROTTLED_REQUESTS_METRIC = 'ThrottledRequests';
+/** Calls the player guard refused, counted from the functions' logs, by `code`. */
+const GUARD_REFUSALS_METRIC = 'GuardRefusals';
 
 interface AlarmRule {
   readonly metric: IMetric;
@@ -52,6 +56,8 @@ export interface MonitoringProps {
   readonly api: IHttpApi;
   /** Every function the stage runs, by name: their errors and throttles are summed for the alarms. */
   readonly functions: Readonly<Record<string, IFunction>>;
+  /** The functions the player guard runs in (their log groups carry its `guard refused` lines). */
+  readonly guardedFunctions: Readonly<Record<string, { readonly logGroup: ILogGroup }>>;
   /** The stage's JSON access log, and the key its lines carry `$context.status` under. */
   readonly accessLog: { readonly logGroup: ILogGroup; readonly statusKey: string };
   /** Thresholds and where alarms go (lib/stage-config.ts has their defaults). */
@@ -67,6 +73,7 @@ interface StageMetrics {
   readonly throttles: IMetric;
   readonly errors: IMetric;
   readonly throttledRequests: IMetric;
+  readonly guardRefusals: (code: (typeof guardRefusalCodes)[number]) => IMetric;
 }
 
 export class Monitoring extends Construct {
@@ -76,6 +83,8 @@ export class Monitoring extends Construct {
   readonly dashboard: Dashboard;
   /** Counts the access log's lines with status 429 into `FriendshipBff/<stage>` `ThrottledRequests`. */
   readonly throttledRequestsFilter: MetricFilter;
+  /** Count each function's `guard refused` log lines into `FriendshipBff/<stage>` `GuardRefusals`, by code. */
+  readonly guardRefusalsFilters: MetricFilter[];
   private readonly stage: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -83,6 +92,7 @@ export class Monitoring extends Construct {
     this.stage = props.stage;
     this.topics.push(...this.alarmTopics(props.alarms));
     this.throttledRequestsFilter = this.throttledRequestsCounter(props.accessLog);
+    this.guardRefusalsFilters = this.guardRefusalsCounters(props.guardedFunctions);
     const metrics = this.metricsOf(props);
     this.addAlarms(metrics, props.alarms);
     this.dashboard = this.buildDashboard(metrics, props);
@@ -123,6 +133,22 @@ export class Monitoring extends Construct {
     });
   }
 
+  /** One filter per guarded function's log group; the metric is the same, so the graph and the alarm see all of them. */
+  private guardRefusalsCounters(functions: MonitoringProps['guardedFunctions']): MetricFilter[] {
+    return Object.entries(functions).map(
+      ([name, fn]) =>
+        new MetricFilter(this, `GuardRefusalsFilter${pascal(name)}`, {
+          logGroup: fn.logGroup,
+          filterPattern: FilterPattern.stringValue('$.message', '=', GUARD_REFUSED_MESSAGE),
+          metricNamespace: metricNamespaceOf(this.stage),
+          metricName: GUARD_REFUSALS_METRIC,
+          metricValue: '1',
+          dimensions: { code: '$.code' },
+          unit: Unit.COUNT,
+        }),
+    );
+  }
+
   private metricsOf({ api, functions }: MonitoringProps): StageMetrics {
     const requests = api.metric('Count', { statistic: 'Sum', period: PERIOD });
     const serverErrors = api.metricServerError({ period: PERIOD });
@@ -147,6 +173,8 @@ export class Monitoring extends Construct {
       throttles: sumOver('function throttles', (fn) => fn.metricThrottles({ statistic: 'Sum', period: PERIOD })),
       errors: sumOver('function errors', (fn) => fn.metricErrors({ statistic: 'Sum', period: PERIOD })),
       throttledRequests: this.throttledRequestsFilter.metric({ statistic: 'Sum', period: PERIOD, label: 'requests answered 429' }),
+      guardRefusals: (code) =>
+        new Metric({ namespace: metricNamespaceOf(this.stage), metricName: GUARD_REFUSALS_METRIC, dimensionsMap: { code }, statistic: 'Sum', period: PERIOD, label: code }),
     };
   }
 
@@ -169,6 +197,13 @@ export class Monitoring extends Construct {
       { metric: metrics.throttledRequests, threshold: refused, comparison: any, periods: 1, datapoints: 1 },
       `${refused} or more requests answered 429 in 5 minutes (the stage's throttle.rateLimit/burstLimit, or the vendor's rate limit passed on)`,
     );
+    // The guard fails closed: while its store fails, every player route is refused.
+    const unavailable = settings.guardUnavailablePer5Min;
+    this.alarm(
+      'GuardUnavailable',
+      { metric: metrics.guardRefusals('GUARD_UNAVAILABLE'), threshold: unavailable, comparison: any, periods: 1, datapoints: 1 },
+      `${unavailable} or more calls answered 503 GUARD_UNAVAILABLE in 5 minutes (the player guard's DynamoDB table failing or slow; the guard fails closed)`,
+    );
   }
 
   private buildDashboard(metrics: StageMetrics, { api, functions, alarms: settings }: MonitoringProps): Dashboard {
@@ -177,7 +212,7 @@ export class Monitoring extends Construct {
     (dashboard.node.defaultChild as CfnDashboard).addMetadata('cfn-lint', { config: { ignore_checks: ['E3002'] } });
     const perFunction = (metricOf: (fn: IFunction, label: string) => IMetric) => Object.entries(functions).map(([name, fn]) => metricOf(fn, name));
     dashboard.addWidgets(
-      new TextWidget({ markdown: `# Friendship BFF (${this.stage})\nAlarms: 5xx rate, p99 latency, requests answered 429, function throttles, function errors.`, width: 24, height: 2 }),
+      new TextWidget({ markdown: `# Friendship BFF (${this.stage})\nAlarms: 5xx rate, p99 latency, requests answered 429, function throttles, function errors, guard unavailable.`, width: 24, height: 2 }),
     );
     dashboard.addWidgets(
       new GraphWidget({
@@ -203,6 +238,14 @@ export class Monitoring extends Construct {
       new GraphWidget({ title: 'Function errors', left: perFunction((fn, label) => fn.metricErrors({ statistic: 'Sum', period: PERIOD, label })), width: 8 }),
       new GraphWidget({ title: 'Function throttles', left: perFunction((fn, label) => fn.metricThrottles({ statistic: 'Sum', period: PERIOD, label })), width: 8 }),
       new GraphWidget({ title: 'Function duration p99 (ms)', left: perFunction((fn, label) => fn.metricDuration({ statistic: 'p99', period: PERIOD, label })), width: 8 }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Guard refusals by code',
+        left: guardRefusalCodes.map((code) => metrics.guardRefusals(code)),
+        leftAnnotations: [{ value: settings.guardUnavailablePer5Min, label: 'GUARD_UNAVAILABLE alarm' }],
+        width: 8,
+      }),
     );
     return dashboard;
   }

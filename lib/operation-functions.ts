@@ -7,9 +7,10 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { functionEnvironment, settings } from '../functions/core/config.js';
+import { functionEnvironment, rateLimitNames, settings } from '../functions/core/config.js';
 import { operationNames, operations, type OperationName } from '../functions/operations.js';
 import type { FunctionName } from './bundling.js';
+import { guardActionsOf, type GuardTable } from './guard-table.js';
 import { markGrouping } from './logical-ids.js';
 import { functionNameOf, pascal } from './names.js';
 import { OperationFunction } from './operation-function.js';
@@ -22,8 +23,10 @@ export interface OperationFunctionsProps {
   readonly stage: string;
   /** The secret every function may read, and whose id it gets as SECRET_ID. */
   readonly secret: UpstreamSecret;
+  /** The player guard's table: its name goes to every operation as GUARD_TABLE_NAME, its item actions to those that use them. */
+  readonly guardTable: GuardTable;
   /** The stage's sections the functions are built from. */
-  readonly config: Pick<StageConfig, 'secret' | 'upstream' | 'auth' | 'functions' | 'logs'>;
+  readonly config: Pick<StageConfig, 'secret' | 'upstream' | 'auth' | 'functions' | 'logs' | 'guard'>;
 }
 
 
@@ -35,13 +38,13 @@ export class OperationFunctions extends Construct {
   readonly gamepotAuthorizer: NodejsFunction | undefined;
   readonly authorizerTimeout: Duration | undefined;
 
-  constructor(scope: Construct, id: string, { stage, secret, config }: OperationFunctionsProps) {
+  constructor(scope: Construct, id: string, { stage, secret, guardTable, config }: OperationFunctionsProps) {
     super(scope, id);
     markGrouping(this);
     const logRemoval = config.logs.removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     /** Every function, the authorizer included, is built the same way: bundling, log group, own role, secret read. */
-    const build = (name: FunctionName, description: string, timeout: Duration, environment: Record<string, string>): NodejsFunction => {
+    const build = (name: FunctionName, description: string, timeout: Duration, environment: Record<string, string>, guardActions: readonly string[] = []): NodejsFunction => {
       const built = new OperationFunction(this, pascal(name), {
         name,
         functionName: functionNameOf(stage, name),
@@ -55,6 +58,7 @@ export class OperationFunctions extends Construct {
         environment,
       });
       secret.grantRead(built.role);
+      guardTable.grantItemActions(built.role, guardActions);
       return built.function;
     };
 
@@ -71,14 +75,17 @@ export class OperationFunctions extends Construct {
       this.gamepotAuthorizer = build('gamepot-authorizer', 'the GamePot session authorizer of the player routes', this.authorizerTimeout, {
         ...secretEnvironment,
         // Written out, so the deployed function says where it checks sessions.
-        ...functionEnvironment({ loginauthUrl: settings.loginauthUrl.default, loginauthTimeoutMs }),
+        // The authorizer guards nothing: rate limits are the operations' step.
+        ...functionEnvironment({ loginauthUrl: settings.loginauthUrl.default, loginauthTimeoutMs, guardEnabled: false }),
       });
     } else {
       this.gamepotAuthorizer = undefined;
       this.authorizerTimeout = undefined;
     }
 
-    this.functionTimeout = Duration.millis(functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs }));
+    this.functionTimeout = Duration.millis(
+      functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs, guardTimeoutMs: config.guard.enabled ? config.guard.timeoutMs : 0 }),
+    );
     const environment: Record<string, string> = {
       ...secretEnvironment,
       ...functionEnvironment({
@@ -88,10 +95,16 @@ export class OperationFunctions extends Construct {
         playerIdClaim: config.auth.mode === 'jwt' ? config.auth.playerIdClaim : undefined,
         upstreamBaseUrl: config.upstream.baseUrl,
       }),
+      ...functionEnvironment({
+        guardEnabled: config.guard.enabled,
+        guardTableName: guardTable.table.tableName,
+        guardTimeoutMs: config.guard.timeoutMs,
+        ...Object.fromEntries(rateLimitNames.map((name) => [name, config.guard.limits[name]])),
+      }),
     };
     const functions = {} as Record<OperationName, NodejsFunction>;
     for (const name of operationNames) {
-      functions[name] = build(name, `${operations[name].method} ${operations[name].path}`, this.functionTimeout, environment);
+      functions[name] = build(name, `${operations[name].method} ${operations[name].path}`, this.functionTimeout, environment, guardActionsOf(operations[name]));
     }
     this.functions = functions;
   }

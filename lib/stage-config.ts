@@ -6,7 +6,7 @@
  * synth time; a bad or missing value fails with its key and what is expected.
  */
 import * as z from 'zod';
-import { settings, upstreamProviders, type NumberSetting } from '../functions/core/config.js';
+import { rateLimitNames, rateLimitSettings, settings, upstreamProviders, type NumberSetting, type RateLimitName } from '../functions/core/config.js';
 import { asRecord } from '../functions/core/json.js';
 import {
   API_AUTHORIZER_LIMIT_MS,
@@ -25,6 +25,9 @@ const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3_600;
 /** alarms.throttledRequestsPer5Min: a few clients retrying a burst stay under it; a stage at its limit does not. */
 const DEFAULT_THROTTLED_REQUESTS_PER_5_MIN = 50;
 
+/** alarms.guardUnavailablePer5Min: a blip of the store is not a page; a store that keeps failing is (every player route is refused). */
+const DEFAULT_GUARD_UNAVAILABLE_PER_5_MIN = 5;
+
 /** Message for an issue: "is missing" when there was no value at all, so the fix is obvious. */
 const expecting = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? `is missing: expected ${what}` : `expected ${what}`),
@@ -42,6 +45,11 @@ const int = (min: number, max: number, what: string) => {
 
 /** A stage key that sets one function variable: that variable's bounds and default. */
 const functionSetting = (setting: NumberSetting) => int(setting.min, setting.max, setting.env).default(setting.default);
+
+/** guard.limits: each rate limit by its name in functions/core/config.ts, with that setting's bounds and default. */
+const guardLimits = z
+  .strictObject(Object.fromEntries(rateLimitNames.map((name) => [name, functionSetting(rateLimitSettings[name])])) as Record<RateLimitName, ReturnType<typeof functionSetting>>)
+  .prefault({});
 
 /** CloudWatch Logs accepts only these retention periods. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -176,6 +184,21 @@ const stageConfigSchema = z
         removal: z.enum(['destroy', 'retain'], expecting("'destroy' or 'retain'")).default('destroy'),
       })
       .prefault({}),
+    /** The player guard (docs/guard.md): rate limits per player, kept in the stage's DynamoDB table. */
+    guard: z
+      .strictObject({
+        /** false: no rate limits at all (a load-test stage, say); the table still exists. */
+        enabled: z.boolean(expecting('true or false')).default(settings.guardEnabled.default),
+        /** One store call. */
+        timeoutMs: functionSetting(settings.guardTimeoutMs),
+        /** Calls per window per player; 0 turns that limit off. */
+        limits: guardLimits,
+        /** Point-in-time recovery on the guard table (on in prod). */
+        pointInTimeRecovery: z.boolean(expecting('true or false')).default(false),
+        /** `retain` keeps the table when the stack is deleted. */
+        removal: z.enum(['destroy', 'retain'], expecting("'destroy' or 'retain'")).default('destroy'),
+      })
+      .prefault({}),
     alarms: z
       .strictObject({
         /** Creates an SNS topic with this email subscribed. */
@@ -192,6 +215,8 @@ const stageConfigSchema = z
          * throttle (throttle.rateLimit / burstLimit), or the vendor's rate limit passed on.
          */
         throttledRequestsPer5Min: int(1, 1_000_000, 'requests answered 429 in 5 minutes that alarm').default(DEFAULT_THROTTLED_REQUESTS_PER_5_MIN),
+        /** Calls answered 503 GUARD_UNAVAILABLE (the guard's store failing or slow) within one 5-minute period that alarm. */
+        guardUnavailablePer5Min: int(1, 1_000_000, 'calls answered GUARD_UNAVAILABLE in 5 minutes that alarm').default(DEFAULT_GUARD_UNAVAILABLE_PER_5_MIN),
       })
       .prefault({}),
   })
@@ -207,12 +232,16 @@ const stageConfigSchema = z
         });
       }
     }
-    const timeoutMs = functionTimeoutMs({ secretTimeoutMs: config.secret.timeoutMs, upstreamTimeoutMs: config.upstream.timeoutMs });
+    const timeoutMs = functionTimeoutMs({
+      secretTimeoutMs: config.secret.timeoutMs,
+      upstreamTimeoutMs: config.upstream.timeoutMs,
+      guardTimeoutMs: config.guard.enabled ? config.guard.timeoutMs : 0,
+    });
     if (timeoutMs > MAX_FUNCTION_TIMEOUT_MS) {
       ctx.addIssue({
         code: 'custom',
         path: ['upstream', 'timeoutMs'],
-        message: `with secret.timeoutMs the function timeout would be ${timeoutMs / 1000} s; it must stay under the API's 30 s limit (at most ${MAX_FUNCTION_TIMEOUT_MS / 1000} s)`,
+        message: `with secret.timeoutMs and guard.timeoutMs the function timeout would be ${timeoutMs / 1000} s; it must stay under the API's 30 s limit (at most ${MAX_FUNCTION_TIMEOUT_MS / 1000} s)`,
       });
     }
   });

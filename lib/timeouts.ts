@@ -19,6 +19,8 @@ const HANDLER_OVERHEAD_MS = 750;
 export interface Deadlines {
   readonly secretTimeoutMs: number;
   readonly upstreamTimeoutMs: number;
+  /** One player-guard store round trip before the vendor call (functions/core/guard.ts); 0 with the guard off. */
+  readonly guardTimeoutMs: number;
 }
 
 /**
@@ -26,13 +28,14 @@ export interface Deadlines {
  * - a slow vendor: secret read + call + its retry (a read retries once);
  * - a rotated key: secret read + a rejected call (answered at once) + a fresh read
  *   of the secret + the call again + its retry.
- * Both fit in 2 secret reads + 2 vendor calls, plus the answer margin the
- * functions keep back and the handler's overhead. Anything longer is cut short by
- * the functions' Deadline, which answers 504 before Lambda would kill them.
- * With the defaults: 2 × 2 s + 2 × 5 s + 0.25 s + 0.75 s = 15 s.
+ * Both fit in 2 secret reads + 2 vendor calls, after the player guard's one store
+ * round trip, plus the answer margin the functions keep back and the handler's
+ * overhead. Anything longer is cut short by the functions' Deadline, which answers
+ * 504 before Lambda would kill them.
+ * With the defaults: 1 s + 2 × 2 s + 2 × 5 s + 0.25 s + 0.75 s = 16 s.
  */
-export function functionTimeoutMs({ secretTimeoutMs, upstreamTimeoutMs }: Deadlines): number {
-  const budget = 2 * secretTimeoutMs + 2 * upstreamTimeoutMs + ANSWER_MARGIN_MS + HANDLER_OVERHEAD_MS;
+export function functionTimeoutMs({ secretTimeoutMs, upstreamTimeoutMs, guardTimeoutMs }: Deadlines): number {
+  const budget = guardTimeoutMs + 2 * secretTimeoutMs + 2 * upstreamTimeoutMs + ANSWER_MARGIN_MS + HANDLER_OVERHEAD_MS;
   return Math.ceil(budget / 1_000) * 1_000;
 }
 

@@ -12,6 +12,10 @@ export interface LocalFunctionSettings {
   provider: string | undefined;
   credentials: LocalCredentials;
   logLevel: string | undefined;
+  /** The local guard store, or undefined when GUARD_ENABLED=false. */
+  guard: { tableName: string; url: string } | undefined;
+  /** The guard's variables as set for `npm start` (GUARD_TIMEOUT_MS, LIMIT_*). */
+  guardVariables: Record<string, string>;
   /** Extra variables, e.g. a short UPSTREAM_TIMEOUT_MS for a test; they win. */
   extra: Record<string, string> | undefined;
 }
@@ -20,6 +24,10 @@ export interface LocalFunctionSettings {
 export function localFunctionEnvironment(input: LocalFunctionSettings): Record<string, string> {
   return {
     ...functionEnvironment({ secretId: input.secretId, upstreamBaseUrl: input.upstreamBaseUrl, provider: input.provider, loginauthUrl: input.loginauthUrl }),
+    ...input.guardVariables,
+    ...functionEnvironment({ guardEnabled: input.guard !== undefined, guardTableName: input.guard?.tableName }),
+    // The same @aws-sdk/client-dynamodb code path as in AWS, pointed at the local store.
+    ...(input.guard ? { AWS_ENDPOINT_URL_DYNAMODB: input.guard.url } : {}),
     AWS_ENDPOINT_URL_SECRETS_MANAGER: input.secretsUrl,
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
@@ -34,5 +42,5 @@ export function localFunctionEnvironment(input: LocalFunctionSettings): Record<s
 /** The timeout the stack deploys for `name`, from the deadlines the functions will read in `environment` (lib/timeouts.ts). */
 export function deployedTimeoutMs(name: string, environment: Record<string, string>): number {
   const deadlines = readConfig(environment);
-  return name === 'gamepot-authorizer' ? authorizerTimeoutMs(deadlines) : functionTimeoutMs(deadlines);
+  return name === 'gamepot-authorizer' ? authorizerTimeoutMs(deadlines) : functionTimeoutMs({ ...deadlines, guardTimeoutMs: deadlines.guard?.timeoutMs ?? 0 });
 }

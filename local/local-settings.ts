@@ -3,6 +3,7 @@
  * starts; a bad value is a LocalConfigError whose one-line message is for the
  * person who set it.
  */
+import { rateLimitNames, rateLimitSettings, readConfig, settings } from '../functions/core/config.js';
 import { DEFAULT_STAGE, StageConfigError } from '../lib/stage-config.js';
 import type { CorsPolicy } from '../lib/cors.js';
 import { CORS_STAGE_VARIABLE, stageCorsPolicy } from './cors.js';
@@ -50,4 +51,24 @@ export function upstreamFrom(env: NodeJS.ProcessEnv): UpstreamSettings {
     );
   }
   return { credentials: { apiKey, projectId }, realBaseUrl: baseUrl };
+}
+
+export interface GuardSettings {
+  /** GUARD_ENABLED=false: no guard, and no local store is started. */
+  enabled: boolean;
+  /** The guard's variables as set (GUARD_TIMEOUT_MS, LIMIT_*): passed to the functions as they are. */
+  variables: Record<string, string>;
+}
+
+/** GUARD_ENABLED, GUARD_TIMEOUT_MS and the LIMIT_* variables, checked with the functions' own bounds. */
+export function guardFrom(env: NodeJS.ProcessEnv): GuardSettings {
+  const names = [settings.guardEnabled.env, settings.guardTimeoutMs.env, ...rateLimitNames.map((name) => rateLimitSettings[name].env)];
+  const variables = Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : []))) as Record<string, string>;
+  try {
+    const config = readConfig({ [settings.secretId.env]: 'local', [settings.guardTableName.env]: 'local-guard', ...variables });
+    return { enabled: config.guard !== undefined, variables };
+  } catch (error) {
+    const bad = error instanceof Error ? error.message.replace('invalid function environment: ', '') : String(error);
+    throw new LocalConfigError(`${bad}: GUARD_ENABLED is true or false; GUARD_TIMEOUT_MS and LIMIT_* are whole numbers within their bounds (docs/guard.md)`);
+  }
 }

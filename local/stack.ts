@@ -22,7 +22,8 @@ import { deployedTimeoutMs, localFunctionEnvironment } from './function-settings
 import { LambdaInvokeEndpoint } from './lambda-endpoint.js';
 import { localCredentials, type LocalCredentials } from './local-credentials.js';
 import { localEndpoints } from './local-endpoints.js';
-import { DEFAULT_PORT, corsPolicyFrom, upstreamFrom, type UpstreamSettings } from './local-settings.js';
+import { GuardStoreServer } from './guard-store-server.js';
+import { DEFAULT_PORT, corsPolicyFrom, guardFrom, upstreamFrom, type GuardSettings, type UpstreamSettings } from './local-settings.js';
 import { NcloudEmulator } from './ncloud-emulator.js';
 import { localRouter } from './router.js';
 import { SecretsManagerEndpoint } from './secrets-manager-endpoint.js';
@@ -70,6 +71,8 @@ export interface LocalStack {
   /** Undefined when proxying to the real vendor. */
   emulator: NcloudEmulator | undefined;
   secrets: SecretsManagerEndpoint;
+  /** The guard's local DynamoDB-compatible store; undefined with GUARD_ENABLED=false. */
+  guardStore: GuardStoreServer | undefined;
   upstreamBaseUrl: string;
   /** The pair the bulk route and the Lambda Invoke API accept signatures of. */
   credentials: LocalCredentials;
@@ -78,13 +81,14 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The emulator (unless a real vendor is named) and the Secrets Manager endpoint holding the upstream key. */
-async function startBackends(upstream: UpstreamSettings) {
+/** The emulator (unless a real vendor is named), the Secrets Manager endpoint holding the upstream key, and the guard's store (unless off). */
+async function startBackends(upstream: UpstreamSettings, guard: GuardSettings) {
   const emulator = upstream.realBaseUrl ? undefined : new NcloudEmulator(upstream.credentials);
   const secrets = new SecretsManagerEndpoint();
-  await Promise.all([emulator?.start(), secrets.start()]);
+  const guardStore = guard.enabled ? new GuardStoreServer() : undefined;
+  await Promise.all([emulator?.start(), secrets.start(), guardStore?.start()]);
   secrets.put(LOCAL_SECRET_ARN, JSON.stringify(upstream.credentials));
-  return { emulator, secrets, upstreamBaseUrl: emulator ? emulator.baseUrl : (upstream.realBaseUrl as string) };
+  return { emulator, secrets, guardStore, upstreamBaseUrl: emulator ? emulator.baseUrl : (upstream.realBaseUrl as string) };
 }
 
 interface SiteParts {
@@ -126,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   // Every setting first: a bad one stops here, before anything runs.
   const upstream = upstreamFrom(env);
+  const guard = guardFrom(env);
   const cors = options.cors ?? corsPolicyFrom(env);
   const credentials = localCredentials(env);
   const auth: AuthMode = options.auth ?? 'jwt';
@@ -134,7 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await buildBundles();
   }
 
-  const { emulator, secrets, upstreamBaseUrl } = await startBackends(upstream);
+  const { emulator, secrets, guardStore, upstreamBaseUrl } = await startBackends(upstream, guard);
   const environment = localFunctionEnvironment({
     secretId: LOCAL_SECRET_ARN,
     secretsUrl: secrets.url,
@@ -143,6 +148,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     provider: env[settings.provider.env] || undefined,
     credentials,
     logLevel: env.LOG_LEVEL,
+    guard: guardStore ? { tableName: guardStore.tableName, url: guardStore.url } : undefined,
+    guardVariables: guard.variables,
     extra: options.functionEnv,
   });
   const pool = new FunctionPool(environment, {
@@ -151,7 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const stopBackends = async () => {
     await pool.stop();
-    await Promise.all([emulator?.stop(), secrets.stop()]);
+    await Promise.all([emulator?.stop(), secrets.stop(), guardStore?.stop()]);
   };
 
   const serve = async () => {
@@ -171,6 +178,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     issuer: server.site.issuer,
     emulator,
     secrets,
+    guardStore,
     upstreamBaseUrl,
     credentials,
     cors,

@@ -36,6 +36,7 @@ export const errorCodes = [
   'UPSTREAM_REJECTED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
   'UPSTREAM_RATE_LIMITED',
   'SECRET_MALFORMED',
   'INTERNAL',
@@ -44,6 +45,7 @@ export const errorCodes = [
   'UPSTREAM_CONFIG',
   'SECRET_UNAVAILABLE',
   'SESSION_UNAVAILABLE',
+  'GUARD_UNAVAILABLE',
   'UPSTREAM_TIMEOUT',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

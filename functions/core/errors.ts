@@ -22,6 +22,7 @@ export const errorStatus = {
   UPSTREAM_REJECTED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
   UPSTREAM_RATE_LIMITED: 429,
   SECRET_MALFORMED: 500,
   INTERNAL: 500,
@@ -30,10 +31,16 @@ export const errorStatus = {
   UPSTREAM_CONFIG: 502,
   SECRET_UNAVAILABLE: 503,
   SESSION_UNAVAILABLE: 503,
+  GUARD_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
+
+/** What the player guard refuses with (functions/core/guard.ts): each refusal is logged as `guard refused` with its code, and counted by code. */
+export const guardRefusalCodes = ['RATE_LIMITED', 'GUARD_UNAVAILABLE'] as const satisfies readonly ErrorCode[];
+/** The log line the guard writes for every refusal; a metric filter counts it by `code` (lib/monitoring.ts). */
+export const GUARD_REFUSED_MESSAGE = 'guard refused';
 
 export interface ErrorEnvelope {
   status: -1;

@@ -6,6 +6,7 @@
  * upstream, answer. The runtime (config, secret cache, upstream client) is a
  * dependency: the container's by default, any other in a test.
  */
+import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { operations, type Operation, type OperationName } from '../operations.js';
 import { withActingPlayer, type WithActingPlayer } from './acting.js';
@@ -13,6 +14,7 @@ import { Deadline } from './deadline.js';
 import { FriendshipFault, isFault } from './errors.js';
 import { isHttpApiEvent, type DirectResult, type HttpApiEvent, type HttpApiResult, type InvocationContext } from './event.js';
 import { readerFor } from './http-input.js';
+import type { GuardedCall } from './guard.js';
 import { errorResult, jsonResult } from './http-response.js';
 import { callerOf, type Caller } from './identity.js';
 import { errorName } from './json.js';
@@ -89,6 +91,12 @@ function faultOf(error: unknown): FriendshipFault {
   return new FriendshipFault('INTERNAL', 'Something went wrong on our side.');
 }
 
+/** A player's call over HTTP takes from its rate limits; trusted callers (IAM, direct invocation) are not limited. */
+async function guard(runtime: Runtime, operation: Operation, input: unknown, deadline: Deadline): Promise<void> {
+  if (!runtime.guard || operation.access !== 'player' || input === undefined) return;
+  await runtime.guard.admit(operation, input as GuardedCall, randomUUID(), deadline);
+}
+
 export function defineOperation<N extends OperationName>(name: N, behaviour: OperationBehaviour<N>): OperationHandler {
   return Object.assign(handle(name, behaviour, {}), { using: (dependencies: OperationDependencies) => handle(name, behaviour, dependencies) });
 }
@@ -104,8 +112,10 @@ function handle<N extends OperationName>(name: N, behaviour: OperationBehaviour<
     return withLogContext({ operation: name, requestId, invocation: http ? 'http' : 'direct' }, context, async () => {
       try {
         const runtime = runtimeOf();
+        const deadline = Deadline.fromContext(context);
         const input = http ? inputFromHttp(name, http, runtime.config.playerIdClaim) : inputFromPayload(name, event);
-        const reply = await runtime.upstream.send(behaviour.upstream(input), Deadline.fromContext(context), requestId);
+        await guard(runtime, operation, http ? input : undefined, deadline);
+        const reply = await runtime.upstream.send(behaviour.upstream(input), deadline, requestId);
         const data = behaviour.result(reply, input);
         logger.info('request completed', { statusCode: 200, latencyMs: Date.now() - started });
         return http ? jsonResult(200, data, { 'x-request-id': requestId }) : { ok: true, data };

@@ -1,5 +1,7 @@
 /** The per-container parts, built on the first invocation and kept while the container lives. */
 import { readConfig, type FunctionConfig } from './config.js';
+import { Guard } from './guard.js';
+import { GuardStore } from './guard-store.js';
 import { SecretCache, secretsManagerReader, type SecretReader } from './secret.js';
 import { UpstreamClient } from './upstream.js';
 
@@ -7,12 +9,23 @@ export interface Runtime {
   config: FunctionConfig;
   secrets: SecretCache;
   upstream: UpstreamClient;
+  /** The player guard; undefined when GUARD_ENABLED=false. */
+  guard: Guard | undefined;
+}
+
+export interface RuntimeParts {
+  /** @default Secrets Manager's, for the config's secret */
+  readSecret?: SecretReader;
+  /** @default a store on the environment's DynamoDB client (AWS_ENDPOINT_URL_DYNAMODB locally) */
+  guardStore?: GuardStore;
 }
 
 /** The parts for a config; the secret is read from Secrets Manager unless another reader is given (a test's). */
-export function createRuntime(config: FunctionConfig, read: SecretReader = secretsManagerReader(config.secretId, config.secretTimeoutMs)): Runtime {
-  const secrets = new SecretCache(read, { ttlMs: config.secretTtlSeconds * 1000, timeoutMs: config.secretTimeoutMs });
-  return { config, secrets, upstream: new UpstreamClient({ baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs }, secrets) };
+export function createRuntime(config: FunctionConfig, read?: SecretReader, parts: RuntimeParts = {}): Runtime {
+  const reader = read ?? parts.readSecret ?? secretsManagerReader(config.secretId, config.secretTimeoutMs);
+  const secrets = new SecretCache(reader, { ttlMs: config.secretTtlSeconds * 1000, timeoutMs: config.secretTimeoutMs });
+  const guard = config.guard ? new Guard(parts.guardStore ?? GuardStore.fromEnvironment(config.guard), config.guard) : undefined;
+  return { config, secrets, upstream: new UpstreamClient({ baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs }, secrets), guard };
 }
 
 let runtime: Runtime | undefined;

@@ -183,6 +183,8 @@ describe('codes that bad input cannot reach through the HTTP API, because API Ga
       SECRET_UNAVAILABLE: 'faults.test.ts',
       SECRET_MALFORMED: 'faults.test.ts',
       SESSION_UNAVAILABLE: 'GamePot session mode: gamepot.test.ts, gamepot-authorizer.test.ts',
+      RATE_LIMITED: 'the player guard: guard/rate-limits.test.ts, e2e/guard.test.ts',
+      GUARD_UNAVAILABLE: 'the guard store down or slow: guard/rate-limits.test.ts',
       INTERNAL: 'an unexpected failure: bundle-upstream.test.ts (missing SECRET_ID)',
     };
     const uncovered = Object.keys(errorStatus).filter((code) => !coveredHere.has(code) && !(code in elsewhere));

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { operationNames, operations, type OperationName } from '../../functions/operations.js';
 import { buildFriendshipApp } from '../../lib/friendship-app.js';
-import { STACK_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
+import { STAGE_WITHOUT_PITR_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
 import type { FriendshipStack } from '../../lib/friendship-stack.js';
 import { accessLogFields, accessLogKeyOf } from '../../lib/friendship-api.js';
 import { functionNameOf } from '../../lib/names.js';
@@ -51,7 +51,8 @@ describe('the functions', () => {
       const props = functionProps(name);
       expect(props.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
       expect(props.Architectures).toEqual(['arm64']);
-      expect(props.Timeout).toBe(15);
+      // One guard store call + 2 secret reads + 2 vendor calls + 1 s (lib/timeouts.ts).
+      expect(props.Timeout).toBe(16);
       const environment = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Number(environment.UPSTREAM_TIMEOUT_MS)).toBeLessThan((props.Timeout as number) * 1000);
       expect(props.Timeout).toBeLessThan(30);
@@ -99,6 +100,14 @@ describe('the environment', () => {
         UPSTREAM_PROVIDER: 'ncloud-chat',
         UPSTREAM_TIMEOUT_MS: '5000',
         PLAYER_ID_CLAIM: 'player_id',
+        GUARD_ENABLED: 'true',
+        GUARD_TABLE_NAME: { Ref: logicalIdOf(stack.guardTable.table) },
+        GUARD_TIMEOUT_MS: '1000',
+        LIMIT_FRIEND_REQUESTS_PER_MINUTE: '10',
+        LIMIT_FRIEND_REQUESTS_PER_DAY: '100',
+        LIMIT_FRIEND_REQUESTS_TO_SAME_PLAYER_PER_DAY: '3',
+        LIMIT_CHANGES_PER_MINUTE: '60',
+        LIMIT_LISTS_PER_MINUTE: '120',
         POWERTOOLS_SERVICE_NAME: 'friendship-bff',
         POWERTOOLS_LOG_LEVEL: 'DEBUG',
         NODE_OPTIONS: '--enable-source-maps',
@@ -118,8 +127,39 @@ describe('the environment', () => {
   });
 });
 
+describe('the guard table', () => {
+  it('is one on-demand AWS::DynamoDB::Table with the declared keys and TTL, without point-in-time recovery in dev', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    expect(ofType('AWS::DynamoDB::GlobalTable')).toHaveLength(0);
+    expect(tables[0]?.[1].Properties).toEqual({
+      TableName: 'friendship-dev-guard',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+      Tags: [
+        { Key: 'project', Value: 'friendship-bff' },
+        { Key: 'stage', Value: 'dev' },
+      ],
+    });
+  });
+});
+
 describe('least privilege', () => {
-  it("each function's role allows exactly the secret read, on exactly that secret, and writing to its own log group", () => {
+  /** The table's ARN as the stack writes it: from its name (a Ref), never Fn::GetAtt. */
+  const tableArn = () => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/', { Ref: logicalIdOf(stack.guardTable.table) }]],
+  });
+
+  it("each function's role allows exactly the secret read, on exactly that secret, writing to its own log group, and the guard's item actions it uses on that one table", () => {
     const secretRef = { Ref: logicalIdOf(stack.upstreamSecret.secret) };
     for (const name of operationNames) {
       const roleId = (functionProps(name).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -128,11 +168,22 @@ describe('least privilege', () => {
       expect(policies).toHaveLength(1);
       const statements = (policies[0]?.[1].Properties.PolicyDocument as { Statement: unknown[] }).Statement;
       const logGroup = (functionProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      // Rate limits read and update their buckets; the trusted bulk route is not limited and gets no table access.
+      const guard = operations[name].rateLimits.length > 0 ? [{ Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: tableArn() }] : [];
       expect(statements).toEqual([
         { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
         { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: secretRef },
+        ...guard,
       ]);
     }
+    expect(operations['bulk-add-friendships'].rateLimits).toEqual([]);
+    expect(operations['request-friend'].rateLimits.length).toBeGreaterThan(0);
+  });
+
+  it('no policy anywhere names a DynamoDB wildcard, Scan or the table by Fn::GetAtt', () => {
+    const policies = JSON.stringify(ofType('AWS::IAM::Policy').map(([, policy]) => policy.Properties.PolicyDocument));
+    expect(policies).not.toMatch(/dynamodb:\*|dynamodb:Scan|dynamodb:Query|dynamodb:Batch|dynamodb:Delete|dynamodb:Put/);
+    expect(policies).not.toContain(`"${logicalIdOf(stack.guardTable.table)}","Arn"`);
   });
 });
 
@@ -217,7 +268,7 @@ describe('the API', () => {
 describe('monitoring', () => {
   it('alarms on the 5xx rate, p99 latency, throttles, function errors and 429 answers, and draws a dashboard', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     const byDescription = (text: string) => alarms.find((alarm) => String(alarm.AlarmDescription).includes(text));
     expect(byDescription('5xx answers above 5%')).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
     expect(byDescription('p99 latency above 5000 ms')).toMatchObject({
@@ -232,7 +283,7 @@ describe('monitoring', () => {
   });
 
   it("counts the access log's 429 lines (the stage's throttle refusals, which reach no function) with a metric filter", () => {
-    const filters = ofType('AWS::Logs::MetricFilter');
+    const filters = ofType('AWS::Logs::MetricFilter').filter(([, filter]) => JSON.stringify(filter.Properties.MetricTransformations).includes('ThrottledRequests'));
     expect(filters).toHaveLength(1);
     const [[, filter] = []] = filters;
     expect(filter?.Properties).toEqual({
@@ -269,9 +320,34 @@ describe('monitoring', () => {
   });
 });
 
+describe('guard refusals', () => {
+  it("are counted by code from each rate-limited function's own log group, graphed, and GUARD_UNAVAILABLE alarms (alarms.guardUnavailablePer5Min, default 5)", () => {
+    const filters = ofType('AWS::Logs::MetricFilter').filter(([, filter]) => JSON.stringify(filter.Properties.MetricTransformations).includes('GuardRefusals'));
+    const guardedLogGroups = operationNames.filter((name) => operations[name].rateLimits.length > 0).map((name) => (functionProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+    expect(filters.map(([, filter]) => (filter.Properties.LogGroupName as { Ref: string }).Ref).sort()).toEqual([...guardedLogGroups].sort());
+    for (const [, filter] of filters) {
+      expect(filter.Properties).toMatchObject({
+        FilterPattern: '{ $.message = "guard refused" }',
+        MetricTransformations: [{ MetricNamespace: 'FriendshipBff/dev', MetricName: 'GuardRefusals', MetricValue: '1', Dimensions: [{ Key: 'code', Value: '$.code' }], Unit: 'Count' }],
+      });
+    }
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, alarm]) => JSON.stringify(alarm.Properties.Metrics).includes('"GuardRefusals"'));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.[1].Properties).toMatchObject({
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Metrics: [{ MetricStat: { Metric: { Namespace: 'FriendshipBff/dev', MetricName: 'GuardRefusals', Dimensions: [{ Name: 'code', Value: 'GUARD_UNAVAILABLE' }] }, Period: 300, Stat: 'Sum' } }],
+    });
+    const [[, dashboard] = []] = ofType('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    expect(body).toContain('Guard refusals by code');
+    expect(body).toContain('RATE_LIMITED');
+  });
+});
+
 describe('cdk-nag: AwsSolutions and Serverless, run by the synth itself', () => {
   it('leaves no unacknowledged finding, and every acknowledgement carries its reason', () => {
-    expectOnlyReasonedAcknowledgements(readNagReport(app.outdir), STACK_ACKNOWLEDGEMENTS);
+    expectOnlyReasonedAcknowledgements(readNagReport(app.outdir), STAGE_WITHOUT_PITR_ACKNOWLEDGEMENTS);
   });
 });
 

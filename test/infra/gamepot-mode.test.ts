@@ -16,7 +16,7 @@ import { buildFriendshipApp } from '../../lib/friendship-app.js';
 import type { FriendshipStack } from '../../lib/friendship-stack.js';
 import { functionNameOf } from '../../lib/names.js';
 import { loadStageConfig, StageConfigError } from '../../lib/stage-config.js';
-import { STACK_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
+import { STAGE_WITHOUT_PITR_ACKNOWLEDGEMENTS, expectOnlyReasonedAcknowledgements, readNagReport } from '../support/nag-report.js';
 import { API_AUTHORIZER_LIMIT_MS, authorizerTimeoutMs, MAX_AUTHORIZER_TIMEOUT_MS } from '../../lib/timeouts.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -114,6 +114,7 @@ describe('the seventh function, gamepot-authorizer', () => {
       SECRET_TTL_SECONDS: '300',
       SECRET_TIMEOUT_MS: '2000',
       GAMEPOT_LOGINAUTH_URL: 'https://gamepot.apigw.ntruss.com/gpapps/v1/loginauth',
+      GUARD_ENABLED: 'false',
       LOGINAUTH_TIMEOUT_MS: '2000',
       POWERTOOLS_SERVICE_NAME: 'friendship-bff',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
@@ -149,7 +150,7 @@ describe('the operations in gamepot mode', () => {
       expect(variables.PLAYER_ID_CLAIM).toBeUndefined();
       expect(variables).toMatchObject({ UPSTREAM_PROVIDER: 'gamepot', UPSTREAM_TIMEOUT_MS: '5000', SECRET_TIMEOUT_MS: '2000' });
       expect(variables.LOGINAUTH_TIMEOUT_MS).toBeUndefined();
-      expect(propsOf(logicalIdOf(stack.functions[name])).Timeout).toBe(15);
+      expect(propsOf(logicalIdOf(stack.functions[name])).Timeout).toBe(16);
     }
   });
 });
@@ -235,7 +236,7 @@ describe('the Lambda REQUEST authorizer', () => {
 describe('monitoring and checks in gamepot mode', () => {
   it('counts the authorizer in the function errors and throttles alarms, and draws it on the dashboard', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const text of ['function failed', 'throttled']) {
       const alarm = alarms.find((candidate) => String(candidate.AlarmDescription).includes(text));
       // Seven functions and the sum.
@@ -248,7 +249,7 @@ describe('monitoring and checks in gamepot mode', () => {
   });
 
   it('leaves no unacknowledged cdk-nag finding, and every acknowledgement carries its reason', () => {
-    expectOnlyReasonedAcknowledgements(readNagReport(app.outdir), STACK_ACKNOWLEDGEMENTS);
+    expectOnlyReasonedAcknowledgements(readNagReport(app.outdir), STAGE_WITHOUT_PITR_ACKNOWLEDGEMENTS);
   });
 
   it("outputs the authorizer's function name besides the six operations'", () => {

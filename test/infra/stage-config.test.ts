@@ -1,7 +1,7 @@
 /** The stage configuration: cdk.json's stages, -c overrides, and messages that name the key. No synth here. */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { defaultConfig } from '../../functions/core/config.js';
+import { defaultConfig, settings } from '../../functions/core/config.js';
 import { loadStageConfig, StageConfigError } from '../../lib/stage-config.js';
 import {
   API_AUTHORIZER_LIMIT_MS,
@@ -157,7 +157,9 @@ describe('a bad or missing value fails with its key and what is expected', () =>
 
   it('deadlines that would push the function past the API limit', () => {
     const error = failure({ 'upstream.timeoutMs': '10000', 'secret.timeoutMs': '5000' });
-    expect(error.message).toContain("upstream.timeoutMs: with secret.timeoutMs the function timeout would be 31 s; it must stay under the API's 30 s limit");
+    expect(error.message).toContain("upstream.timeoutMs: with secret.timeoutMs and guard.timeoutMs the function timeout would be 32 s; it must stay under the API's 30 s limit");
+    // With the guard off, its store call is no part of the budget.
+    expect(failure({ 'upstream.timeoutMs': '10000', 'secret.timeoutMs': '5000', 'guard.enabled': 'false' }).message).toContain('the function timeout would be 31 s');
   });
 
   it('an auth mode that does not exist', () => {
@@ -219,10 +221,12 @@ describe('the function timeout and the functions deadlines come from the same nu
     expect(API_AUTHORIZER_LIMIT_MS).toBe(10_000);
   });
 
-  it('covers 2 secret reads and 2 upstream calls, and stays under the API limit: 15 s by default', () => {
-    const timeout = functionTimeoutMs({ secretTimeoutMs: defaults.secretTimeoutMs, upstreamTimeoutMs: defaults.upstreamTimeoutMs });
-    expect(timeout).toBe(15_000);
-    expect(timeout).toBeGreaterThanOrEqual(2 * defaults.secretTimeoutMs + 2 * defaults.upstreamTimeoutMs);
+  it('covers one guard store call, 2 secret reads and 2 upstream calls, and stays under the API limit: 16 s by default (15 s with the guard off)', () => {
+    const guardTimeoutMs = settings.guardTimeoutMs.default;
+    const timeout = functionTimeoutMs({ secretTimeoutMs: defaults.secretTimeoutMs, upstreamTimeoutMs: defaults.upstreamTimeoutMs, guardTimeoutMs });
+    expect(timeout).toBe(16_000);
+    expect(functionTimeoutMs({ secretTimeoutMs: defaults.secretTimeoutMs, upstreamTimeoutMs: defaults.upstreamTimeoutMs, guardTimeoutMs: 0 })).toBe(15_000);
+    expect(timeout).toBeGreaterThanOrEqual(guardTimeoutMs + 2 * defaults.secretTimeoutMs + 2 * defaults.upstreamTimeoutMs);
     expect(timeout).toBeLessThanOrEqual(MAX_FUNCTION_TIMEOUT_MS);
   });
 });

@@ -69,8 +69,8 @@ describe('prod: a secret imported by name, email alarms, a concurrency cap', () 
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     const alarms = prod.ofType('AWS::CloudWatch::Alarm');
-    // The 429 alarm goes to the same topic as the other four.
-    expect(alarms).toHaveLength(5);
+    // The 429 and GUARD_UNAVAILABLE alarms go to the same topic as the other four.
+    expect(alarms).toHaveLength(6);
     expect(alarms.filter((alarm) => JSON.stringify(alarm.Properties.Metrics).includes('"ThrottledRequests"'))).toHaveLength(1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
@@ -80,6 +80,28 @@ describe('prod: a secret imported by name, email alarms, a concurrency cap', () 
 
   it('passes cdk-nag with no unacknowledged finding', () => {
     expect(prod.unacknowledged).toEqual([]);
+  });
+
+  it('keeps the guard table, with point-in-time recovery, and acknowledges no missing recovery', () => {
+    const [table, ...others] = prod.ofType('AWS::DynamoDB::Table');
+    expect(others).toEqual([]);
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', Properties: { TableName: 'friendship-prod-guard', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } } });
+    const report = readFileSync(path.join(prod.app.outdir, 'validation-report.json'), 'utf8');
+    expect(report).not.toContain('AwsSolutions-DDB3');
+  });
+});
+
+describe('guard settings of a stage', () => {
+  it('guard.enabled false and a limit of 0 reach the functions; the table stays', () => {
+    const variant = synth({ stage: 'dev', 'guard.enabled': 'false', 'guard.limits.listsPerMinute': '0' });
+    for (const fn of variant.ofType('AWS::Lambda::Function').filter((fn) => (fn.Properties.FunctionName as string).startsWith('friendship-dev-'))) {
+      expect(fn.Properties).toMatchObject({ Environment: { Variables: { GUARD_ENABLED: 'false', LIMIT_LISTS_PER_MINUTE: '0' } } });
+    }
+    variant.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+  });
+
+  it('refuses a limit out of its bounds, naming the key', () => {
+    expect(() => loadStageConfig({ ...cdkJson.context, 'guard.limits.friendRequestsPerMinute': '-1' })).toThrow(/guard\.limits\.friendRequestsPerMinute/);
   });
 });
 
@@ -101,7 +123,8 @@ describe('a secret imported by ARN, encrypted with a customer-managed key', () =
 
   it('grants the read on that ARN, and kms:Decrypt on that key through Secrets Manager only', () => {
     for (const statements of qa.statements()) {
-      expect(statements.filter((statement) => !JSON.stringify(statement.Action).includes('logs:'))).toEqual([
+      // The log group and the guard table have their own tests (friendship-stack.test.ts).
+      expect(statements.filter((statement) => !/logs:|dynamodb:/.test(JSON.stringify(statement.Action)))).toEqual([
         { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: secretArn },
         { Action: 'kms:Decrypt', Effect: 'Allow', Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } },
       ]);
@@ -119,7 +142,7 @@ describe('a secret imported by ARN, encrypted with a customer-managed key', () =
 
   it('alarms to the given topic, and passes cdk-nag', () => {
     const alarms = qa.ofType('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
     expect(qa.unacknowledged).toEqual([]);
   });

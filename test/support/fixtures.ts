@@ -17,7 +17,8 @@ export const startUpstreams = (): Promise<Upstreams> => startLocalUpstreams({ ap
 /** A bundle's environment against the emulator and a Secrets Manager endpoint (ours, or moto's). */
 export function functionEnv(upstreams: { emulator: { baseUrl: string }; secrets: { url: string } }, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    ...functionEnvironment({ secretId: SECRET_ARN, upstreamBaseUrl: upstreams.emulator.baseUrl }),
+    // The guard's own suites turn it on with a table (test/support/guard-store.ts).
+    ...functionEnvironment({ secretId: SECRET_ARN, upstreamBaseUrl: upstreams.emulator.baseUrl, guardEnabled: false }),
     AWS_ENDPOINT_URL_SECRETS_MANAGER: upstreams.secrets.url,
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'AKIALOCALTESTING00000',

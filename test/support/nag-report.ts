@@ -24,6 +24,8 @@ export const acknowledgedFindings = (report: NagReport): NagFinding[] => report.
 
 /** What the friendship stack acknowledges, in either auth mode; lib/ gives each its reason. */
 export const STACK_ACKNOWLEDGEMENTS = ['AwsSolutions::AwsSolutions-SMG4', 'Serverless::Serverless-LambdaDLQ', 'Serverless::Serverless-LambdaTracing'];
+/** A stage without point-in-time recovery on the guard table (every stage but prod) also acknowledges that, with its reason. */
+export const STAGE_WITHOUT_PITR_ACKNOWLEDGEMENTS = [...STACK_ACKNOWLEDGEMENTS, 'AwsSolutions::AwsSolutions-DDB3'];
 
 /** No finding left open, exactly `ids` acknowledged, and each acknowledgement with a written reason. */
 export function expectOnlyReasonedAcknowledgements(report: NagReport, ids: readonly string[]): void {
