@@ -295,6 +295,8 @@ gate.describe('cdk deploy of every stage into moto', () => {
             loginauthUrl: variables[settings.loginauthUrl.env] === undefined ? undefined : emulator.loginauthUrl,
           }),
           AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.url,
+          // The guard's table, as the stack created it in moto.
+          AWS_ENDPOINT_URL_DYNAMODB: moto.url,
           AWS_REGION: MOTO_REGION,
           AWS_ACCESS_KEY_ID: moto.awsEnvironment.AWS_ACCESS_KEY_ID,
           AWS_SECRET_ACCESS_KEY: moto.awsEnvironment.AWS_SECRET_ACCESS_KEY,
