@@ -9,11 +9,12 @@ import type http from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { guardTableSchema } from '../functions/core/guard-keys.js';
+import { sufferFault, type TransportFault } from './injected-fault.js';
 import { LoopbackServer } from './loopback-server.js';
 
 export const LOCAL_GUARD_TABLE = 'friendship-local-guard';
 
-export type GuardStoreFault = { kind: 'down' } | { kind: 'delay'; ms: number };
+export type GuardStoreFault = TransportFault;
 
 /** CreateTable's key schema, from the one declaration; the CDK table uses the same (lib/guard-table.ts). */
 export const guardTableKeySchema = {
@@ -61,12 +62,7 @@ export class GuardStoreServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.calls += 1;
-    const fault = this.fault;
-    if (fault?.kind === 'down') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
+    if (await sufferFault(req, this.fault)) return;
     this.dynamo.emit('request', req, res);
   }
 }

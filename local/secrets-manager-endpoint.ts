@@ -5,11 +5,12 @@
  */
 import http from 'node:http';
 import { readBody, sendJson } from './http-io.js';
+import { sufferFault, type TransportFault } from './injected-fault.js';
 import { LoopbackServer } from './loopback-server.js';
 
 const AWS_JSON = 'application/x-amz-json-1.1';
 
-export type SecretsFault = { kind: 'down' } | { kind: 'delay'; ms: number } | { kind: 'error'; status: number; type: string };
+export type SecretsFault = TransportFault | { kind: 'error'; status: number; type: string };
 
 export class SecretsManagerEndpoint {
   private readonly server = new LoopbackServer((req, res) => this.handle(req, res));
@@ -43,11 +44,7 @@ export class SecretsManagerEndpoint {
     if (target !== 'secretsmanager.GetSecretValue') return this.error(res, 400, 'InvalidRequestException', `unsupported target ${String(target)}`);
     this.calls += 1;
     const fault = this.fault;
-    if (fault?.kind === 'down') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
+    if (await sufferFault(req, fault?.kind === 'error' ? undefined : fault)) return;
     if (fault?.kind === 'error') return this.error(res, fault.status, fault.type, 'injected failure');
     let secretId: unknown;
     try {

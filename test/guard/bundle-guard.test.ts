@@ -22,7 +22,7 @@ beforeAll(async () => {
   container = await startContainer(
     'request-friend',
     functionEnv(upstreams, {
-      ...functionEnvironment({ guardEnabled: true, guardTableName: store.tableName, friendRequestsPerMinute: 1, guardTimeoutMs: 300 }),
+      ...functionEnvironment({ guardEnabled: true, guardTableName: store.tableName, friendRequestsPerMinute: 1, guardTimeoutMs: 3_000 }),
       AWS_ENDPOINT_URL_DYNAMODB: store.url,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     }),
