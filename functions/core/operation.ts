@@ -91,9 +91,9 @@ function faultOf(error: unknown): FriendshipFault {
   return new FriendshipFault('INTERNAL', 'Something went wrong on our side.');
 }
 
-/** A player's call over HTTP takes from its rate limits; trusted callers (IAM, direct invocation) are not limited. */
+/** A player's call takes from its rate limits; trusted callers (IAM, direct invocation) are not limited, so only HTTP calls come here. */
 async function guard(runtime: Runtime, operation: Operation, input: unknown, deadline: Deadline): Promise<void> {
-  if (!runtime.guard || operation.access !== 'player' || input === undefined) return;
+  if (!runtime.guard || operation.access !== 'player') return;
   await runtime.guard.admit(operation, input as GuardedCall, randomUUID(), deadline);
 }
 
@@ -114,7 +114,7 @@ function handle<N extends OperationName>(name: N, behaviour: OperationBehaviour<
         const runtime = runtimeOf();
         const deadline = Deadline.fromContext(context);
         const input = http ? inputFromHttp(name, http, runtime.config.playerIdClaim) : inputFromPayload(name, event);
-        await guard(runtime, operation, http ? input : undefined, deadline);
+        if (http) await guard(runtime, operation, input, deadline);
         const reply = await runtime.upstream.send(behaviour.upstream(input), deadline, requestId);
         const data = behaviour.result(reply, input);
         logger.info('request completed', { statusCode: 200, latencyMs: Date.now() - started });

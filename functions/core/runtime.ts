@@ -20,9 +20,9 @@ export interface RuntimeParts {
   guardStore?: GuardStore;
 }
 
-/** The parts for a config; the secret is read from Secrets Manager unless another reader is given (a test's). */
-export function createRuntime(config: FunctionConfig, read?: SecretReader, parts: RuntimeParts = {}): Runtime {
-  const reader = read ?? parts.readSecret ?? secretsManagerReader(config.secretId, config.secretTimeoutMs);
+/** The parts for a config, on AWS unless a test gives others (a secret from memory, a store on a local DynamoDB). */
+export function createRuntime(config: FunctionConfig, parts: RuntimeParts = {}): Runtime {
+  const reader = parts.readSecret ?? secretsManagerReader(config.secretId, config.secretTimeoutMs);
   const secrets = new SecretCache(reader, { ttlMs: config.secretTtlSeconds * 1000, timeoutMs: config.secretTimeoutMs });
   const guard = config.guard ? new Guard(parts.guardStore ?? GuardStore.fromEnvironment(config.guard), config.guard) : undefined;
   return { config, secrets, upstream: new UpstreamClient({ baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs }, secrets), guard };

@@ -44,7 +44,7 @@ export async function startInProcess(options: { guard?: boolean } = {}): Promise
   const key = JSON.stringify({ apiKey: API_KEY, projectId: PROJECT_ID });
   const runtimeFor = (env: Record<string, string> = {}) => {
     const config = readConfig(functionEnv(upstreams, { ...guardEnv, ...env }));
-    return createRuntime(config, async () => key, { guardStore: dynamodb && config.guard ? new GuardStore(dynamodb, config.guard) : undefined });
+    return createRuntime(config, { readSecret: async () => key, guardStore: dynamodb && config.guard ? new GuardStore(dynamodb, config.guard) : undefined });
   };
   const runtime = runtimeFor();
   // One at a time: Jest's ESM loader fails imports that share a module while another is still linking.
